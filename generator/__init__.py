@@ -1,0 +1,1 @@
+"""Publishes a versioned, bilingual privacy statement as a static site."""

@@ -1,0 +1,53 @@
+"""The command line. The one place where a StatementError becomes a message and exit status 1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build import build as build_site
+from .errors import StatementError, flatten
+
+
+@click.group()
+def main() -> None:
+    """Publish the privacy statement kept under statement/ as a static site."""
+
+
+@main.command()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="The project folder (holds statement/, templates/, locales/).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site [default: ROOT/site].",
+)
+def build(root: Path, out: Path | None) -> None:
+    """Build the site: every language as a web page."""
+    root = root.resolve()
+    out = out or root / "site"
+    try:
+        site = build_site(root, out)
+    except* StatementError as group:
+        _report(flatten(group), root)
+        sys.exit(1)
+    click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
+
+
+def _report(errors: list[StatementError], root: Path) -> None:
+    errors = sorted(errors, key=lambda e: (str(e.path), e.line or 0))
+    for error in errors:
+        click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
+    click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    path = path.resolve()
+    return f"{path.relative_to(root)}/" if path.is_relative_to(root) else f"{path}/"

@@ -1,0 +1,186 @@
+"""statement/statement.toml -> Settings, with every problem in it reported together."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import tomllib
+from pathlib import Path
+
+from . import dates
+from .errors import StatementError, raise_all
+from .files import read_text
+from .model import Language, Settings
+
+REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
+KNOWN_SETTINGS = ("effective", "source_language", "base_url", "languages", "facts")
+FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def read_settings(path: Path) -> Settings:
+    """Read and check the settings; raise every problem found, not just the first."""
+    text = read_text(path, "the settings file statement.toml")
+    data = _parse(path, text)
+    where = _Locator(path, text)
+    errors = [*_unknown_settings(data, where)]
+    effective = _effective(data, where, errors)
+    languages = _languages(data, where, errors)
+    source = _source_language(data, languages, where, errors)
+    facts = _facts(data, where, errors)
+    base_url = _base_url(data, where, errors)
+    raise_all(errors)
+    ordered = tuple(sorted(languages, key=lambda language: language.code != source))
+    return Settings(effective, source, ordered, facts, base_url)
+
+
+def _parse(path: Path, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else text.count("\n") + 1
+        reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
+        hint = "correct the TOML syntax on that line (quotes around text, a date like 2021-02-23)"
+        raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
+
+
+class _Locator:
+    """Finds the line of a key or table in the TOML text, for error messages."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.split("\n")
+
+    def line(self, key: str, table: str | None = None) -> int | None:
+        start = self._table_start(table) if table else 0
+        if start is None:
+            return None
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*=|\s*\[{re.escape(key)}\]")
+        for number, line in enumerate(self.lines[start:], start + 1):
+            if pattern.match(line):
+                return number
+        return start or None
+
+    def _table_start(self, table: str) -> int | None:
+        header = re.compile(rf"\s*\[\s*{re.escape(table)}\s*\]")
+        found = (n for n, line in enumerate(self.lines, 1) if header.match(line))
+        return next(found, None)
+
+    def error(self, message: str, hint: str, key: str, table: str | None = None):
+        return StatementError(self.path, self.line(key, table), message, hint)
+
+
+def _unknown_settings(data: dict, where: _Locator) -> list[StatementError]:
+    errors = []
+    for key in data:
+        if key not in KNOWN_SETTINGS:
+            close = difflib.get_close_matches(key, KNOWN_SETTINGS, n=1)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else f"use one of {', '.join(KNOWN_SETTINGS)}"
+            )
+            errors.append(where.error(f"unknown setting '{key}'", hint, key))
+    return errors
+
+
+def _effective(data: dict, where: _Locator, errors: list) -> datetime.date:
+    value = data.get("effective")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    hint = "write the version date as a TOML date without quotes: effective = 2021-02-23"
+    if value is None:
+        errors.append(StatementError(where.path, None, "the setting 'effective' is missing", hint))
+    else:
+        errors.append(where.error(f"'effective' must be a date, not {value!r}", hint, "effective"))
+    return datetime.date(1970, 1, 1)
+
+
+def _languages(data: dict, where: _Locator, errors: list) -> list[Language]:
+    table = data.get("languages")
+    hint = 'add a table per language: [languages.nl] with locale = "nl_NL" and name = "Nederlands"'
+    if not isinstance(table, dict) or not table:
+        errors.append(where.error("no languages are set", hint, "languages"))
+        return []
+    return [
+        lang for code, entry in table.items() if (lang := _language(code, entry, where, errors))
+    ]
+
+
+def _language(code: str, entry: object, where: _Locator, errors: list) -> Language | None:
+    table = f"languages.{code}"
+    if not LANGUAGE_CODE.fullmatch(code):
+        hint = "use the two-letter ISO 639-1 code in lower case, such as nl or en"
+        errors.append(where.error(f"'{code}' is not a language code", hint, table))
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("locale"), str):
+        hint = f'add locale = "{code}_XX" (a babel locale such as nl_NL or en_GB) under [{table}]'
+        errors.append(where.error(f"language '{code}' has no locale", hint, table))
+        return None
+    locale, name = entry["locale"], entry.get("name")
+    if not dates.is_known_locale(locale) or not locale.startswith(code):
+        hint = (
+            f"use a babel locale of language '{code}' written with an underscore, such as {code}_NL"
+        )
+        errors.append(where.error(f"unknown locale '{locale}'", hint, "locale", table))
+        return None
+    if not isinstance(name, str) or not name.strip():
+        hint = f'add name = "…" under [{table}]: the language\'s name in itself, such as "English"'
+        errors.append(where.error(f"language '{code}' has no name", hint, table))
+        return None
+    return Language(code, locale, name)
+
+
+def _source_language(data: dict, languages: list, where: _Locator, errors: list) -> str:
+    source = data.get("source_language")
+    codes = [language.code for language in languages]
+    if source in codes:
+        return source
+    hint = f"set source_language to the language that legally prevails, one of: {', '.join(codes)}"
+    if source is None:
+        errors.append(StatementError(where.path, None, "'source_language' is missing", hint))
+    else:
+        message = f"the source language '{source}' is not one of the languages"
+        errors.append(where.error(message, hint, "source_language"))
+    return str(source)
+
+
+def _facts(data: dict, where: _Locator, errors: list) -> tuple[tuple[str, str], ...]:
+    table = data.get("facts")
+    if not isinstance(table, dict):
+        hint = f"add a [facts] table with {', '.join(REQUIRED_FACTS)}"
+        errors.append(StatementError(where.path, None, "the [facts] table is missing", hint))
+        return ()
+    for name in REQUIRED_FACTS:
+        if name not in table:
+            hint = f'add {name} = "…" under [facts]'
+            errors.append(where.error(f"the fact '{name}' is missing", hint, "facts"))
+    return tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
+
+
+def _fact(name: str, value: object, where: _Locator, errors: list) -> tuple[str, str] | None:
+    if not FACT_NAME.fullmatch(name):
+        hint = "name facts with lower-case letters, digits and underscores, such as kvk"
+        errors.append(where.error(f"'{name}' is not a usable fact name", hint, name, "facts"))
+    elif not isinstance(value, str) or not value.strip():
+        hint = f'write the fact as text in quotes: {name} = "…"'
+        errors.append(where.error(f"the fact '{name}' must be non-empty text", hint, name, "facts"))
+    else:
+        return name, value.strip()
+    return None
+
+
+def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
+    value = data.get("base_url")
+    if value is None:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"https?://[^\s\"'<>]+", value):
+        return value if value.endswith("/") else value + "/"
+    hint = (
+        'write the address the site is published at: base_url = "https://www.example.com/privacy/"'
+    )
+    errors.append(where.error(f"'base_url' is not a web address: {value!r}", hint, "base_url"))
+    return None

@@ -1,0 +1,21 @@
+"""Dates in each language's own words, by babel. An unknown locale is an error, never a fallback."""
+
+from __future__ import annotations
+
+import datetime
+
+from babel import Locale, UnknownLocaleError, localedata
+from babel.dates import format_date
+
+
+def is_known_locale(name: str) -> bool:
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return localedata.exists(name)
+
+
+def long_date(day: datetime.date, locale: str) -> str:
+    """23 februari 2021 (nl_NL), 23 February 2021 (en_GB)."""
+    return format_date(day, format="long", locale=locale)

@@ -1,0 +1,60 @@
+"""The one error type: a problem in the statement's source, with where it is and how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class StatementError(Exception):
+    """A problem an editor can fix: the file, the line (when known), what is wrong, what to do."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+    def where(self, root: Path | None = None) -> str:
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        return f"{path}:{self.line}" if self.line else str(path)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message} — fix: {self.hint}"
+
+
+def raise_all(errors: Iterable[StatementError]) -> None:
+    """Raise every problem at once, so that an editor fixes them all in one go."""
+    errors = list(errors)
+    if errors:
+        raise ExceptionGroup(f"{len(errors)} problem(s) in the statement", errors)
+
+
+def gather(*steps: Callable[[], T]) -> list[T]:
+    """Run independent steps, all of them, then raise every problem any of them found."""
+    results, errors = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except* StatementError as group:
+            errors.extend(flatten(group))
+    raise_all(errors)
+    return results
+
+
+def flatten(error: BaseException) -> list[StatementError]:
+    """The StatementErrors inside an error, however deeply grouped."""
+    if isinstance(error, BaseExceptionGroup):
+        return [inner for group in error.exceptions for inner in flatten(group)]
+    return [error] if isinstance(error, StatementError) else []
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line number of a character offset in a text."""
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,89 @@
+"""The statement as plain data: what every stage reads and returns. Imports nothing from the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # "nl": the folder and the hreflang
+    locale: str  # "nl_NL": babel's name, for dates and catalogs
+    name: str  # "Nederlands": how the language calls itself, for the switch
+
+
+@dataclass(frozen=True)
+class Settings:
+    """statement/statement.toml, checked."""
+
+    effective: date
+    source_language: str
+    languages: tuple[Language, ...]  # the source language first
+    facts: tuple[tuple[str, str], ...]  # (name, value), in the order they were typed
+    base_url: str | None
+
+    def language(self, code: str) -> Language:
+        return next(language for language in self.languages if language.code == code)
+
+    @property
+    def fact_values(self) -> dict[str, str]:
+        return dict(self.facts)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # shared by every language; links, diffs and checks hang on it
+    heading: str  # plain text, in the translation's language
+    html: str  # the body, rendered and safe
+    text: str  # the body as plain text, whitespace folded: what a reader reads
+    line: int  # the heading's line in the Markdown file
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's text of the statement (the source language's too)."""
+
+    lang: str
+    title: str
+    sections: tuple[Section, ...]
+    path: Path
+
+    def section(self, section_id: str) -> Section:
+        return next(section for section in self.sections if section.id == section_id)
+
+
+@dataclass(frozen=True)
+class Statement:
+    settings: Settings
+    translations: tuple[Translation, ...]  # in the order of settings.languages
+
+    def translation(self, lang: str) -> Translation:
+        return next(t for t in self.translations if t.lang == lang)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A statement as it is in force from its effective date."""
+
+    date: date
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site: where it goes, which template renders it, and for what."""
+
+    path: str  # relative to the site's root, with forward slashes
+    template: str
+    lang: str
+    version: Version
+    alternates: tuple[tuple[str, str], ...]  # (language, path) of the same page in every language
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build made: file path (relative, forward slashes) to bytes."""
+
+    files: tuple[tuple[str, bytes], ...]

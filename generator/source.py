@@ -1,0 +1,348 @@
+"""The reader: statement/<lang>.md and the settings -> Statement (markdown-it-py).
+
+The Markdown the editors write is CommonMark plus three things of ours: a section heading ends
+with its id, `## Bewaartermijn {#retention}`; a fact is written `{{company}}`; raw HTML,
+images and links with unsafe schemes are refused, never passed through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
+
+from . import dates
+from .errors import StatementError, flatten, raise_all
+from .files import read_text
+from .model import Section, Settings, Statement, Translation
+
+SECTION_ID = re.compile(r"[a-z][a-z0-9-]*")
+TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
+FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
+SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+FACT_LINKS = {"email": "mailto:", "website": "https://"}
+
+
+def read_statement(root: Path, settings: Settings) -> Statement:
+    """Read every language's Markdown; raise every problem in all of them together."""
+    translations, errors = [], []
+    for language in settings.languages:
+        try:
+            translations.append(
+                read_translation(root / f"{language.code}.md", language.code, settings)
+            )
+        except* StatementError as group:
+            errors.extend(flatten(group))
+    if not errors:
+        errors.extend(_mismatched_sections(translations))
+    raise_all(errors)
+    return Statement(settings, tuple(translations))
+
+
+def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
+    text = read_text(path, f"the {lang} text {path.name}")
+    facts = settings.fact_values | {
+        "effective": dates.long_date(settings.effective, _locale(settings, lang))
+    }
+    md = _markdown()
+    env = {"path": path, "facts": facts, "errors": [], "anchors": []}
+    env["render"] = lambda tokens: md.renderer.render(tokens, md.options, env)
+    tokens = md.parse(text, env)
+    translation = _split(tokens, path, lang, env)
+    env["errors"].extend(_broken_anchors(translation, env["anchors"], path))
+    raise_all(env["errors"])
+    return translation
+
+
+def _locale(settings: Settings, lang: str) -> str:
+    return settings.language(lang).locale
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
+    md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
+    md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
+    md.core.ruler.after("inline", "facts", _resolve_facts_rule)
+    md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
+    return md
+
+
+# --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _heading_attrs_rule(state: StateCore) -> None:
+    """`## Heading {#id .class}`: the attrs plugin does not read braces at the end of a heading."""
+    for opening, inline in zip(state.tokens, state.tokens[1:], strict=False):
+        if opening.type != "heading_open" or not (found := TRAILING_ATTRS.search(inline.content)):
+            continue
+        inline.content = inline.content[: found.start()].rstrip()
+        for key, value in _heading_attrs(found.group(1), opening, state.env).items():
+            opening.attrSet(key, value)
+
+
+def _heading_attrs(braces: str, opening: Token, env: dict) -> dict[str, str]:
+    line = opening.map[0] + 1
+    try:
+        _, attrs = parse_attrs(braces)
+    except ParseError:
+        attrs = {"": ""}
+    if set(attrs) - {"id", "class"}:
+        hint = "write only an id and classes in the braces, such as {#retention}"
+        env["errors"].append(
+            StatementError(env["path"], line, f"heading attributes {braces} are not allowed", hint)
+        )
+        return {}
+    return attrs
+
+
+def _fact_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("{{", state.pos):
+        return False
+    found = FACT.match(state.src, state.pos)
+    if not found:
+        return False
+    if not silent:
+        token = state.push("fact", "", 0)
+        token.meta = {"name": found.group(1), "offset": state.pos}
+    state.pos = found.end()
+    return True
+
+
+def _resolve_facts_rule(state: StateCore) -> None:
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = [
+                new for child in block.children for new in _resolved(child, block, state.env)
+            ]
+
+
+def _resolved(token: Token, block: Token, env: dict) -> list[Token]:
+    if token.type != "fact":
+        return [token]
+    name = token.meta["name"]
+    if name not in env["facts"]:
+        line = block.map[0] + 1 + block.content.count("\n", 0, token.meta["offset"])
+        known = ", ".join(sorted(env["facts"]))
+        message = f"unknown fact {{{{{name}}}}}"
+        env["errors"].append(
+            StatementError(
+                env["path"],
+                line,
+                message,
+                f"use one of: {known}, or add it under [facts] in statement.toml",
+            )
+        )
+        return []
+    return _fact_tokens(name, env["facts"][name])
+
+
+def _fact_tokens(name: str, value: str) -> list[Token]:
+    text = Token("text", "", 0, content=value)
+    if name not in FACT_LINKS:
+        return [text]
+    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    return [opening, text, Token("link_close", "a", -1)]
+
+
+def _refuse_unsafe_rule(state: StateCore) -> None:
+    for block in state.tokens:
+        line = block.map[0] + 1 if block.map else None
+        for token in [block, *(block.children or [])]:
+            if problem := _unsafe(token, state.env, line):
+                state.env["errors"].append(StatementError(state.env["path"], line, *problem))
+
+
+def _unsafe(token: Token, env: dict, line: int | None) -> tuple[str, str] | None:
+    if token.type in ("html_block", "html_inline"):
+        return (
+            "raw HTML is not allowed",
+            "write it in Markdown, or escape the < with a backslash: \\<",
+        )
+    if token.type == "image":
+        return "images are not allowed", "remove the image: the statement is text only"
+    if token.type != "link_open":
+        return None
+    href = str(token.attrGet("href") or "")
+    if href.startswith("#"):
+        env["anchors"].append((href[1:], line))
+        return None
+    if not href.lower().startswith(SAFE_SCHEMES):
+        hint = "link to a web address (https://…), an e-mail address (mailto:…) or a section (#id)"
+        return f"the link {href!r} is not allowed", hint
+    return None
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def _split(tokens: list[Token], path: Path, lang: str, env: dict) -> Translation:
+    """The token stream -> a title (the `#` heading) and the `##` sections with their bodies."""
+    errors, title, sections = env["errors"], None, []
+    headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
+    errors.extend(_heading_problems(tokens, headings, path))
+    starts = [i for i in headings if tokens[i].tag == "h2"]
+    first = starts[0] if starts else len(tokens)
+    title = _title(tokens[:first], path, errors)
+    for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        sections.append(_section(tokens[start:end], path, env))
+    errors.extend(_duplicate_ids(sections, path))
+    if not sections:
+        errors.append(
+            StatementError(
+                path,
+                None,
+                "the text has no sections",
+                "start each section with a heading such as ## Bewaartermijn {#retention}",
+            )
+        )
+    return Translation(lang, title, tuple(sections), path)
+
+
+def _heading_problems(tokens: list[Token], headings: list[int], path: Path) -> list[StatementError]:
+    errors, level = [], 0
+    for index in headings:
+        token, line = tokens[index], tokens[index].map[0] + 1
+        new = int(token.tag[1])
+        if new > level + 1:
+            errors.append(
+                StatementError(
+                    path,
+                    line,
+                    f"heading level {new} follows level {level}",
+                    "use # for the title, ## for a section, ### inside a section",
+                )
+            )
+        if new != 2 and token.attrGet("id"):
+            errors.append(
+                StatementError(
+                    path,
+                    line,
+                    "only section headings (##) take an id",
+                    "remove the {#…} from this heading",
+                )
+            )
+        level = new
+    return errors
+
+
+def _title(tokens: list[Token], path: Path, errors: list) -> str:
+    hint = "start the file with the title, # Privacy policy, then the sections"
+    if len(tokens) < 3 or tokens[0].tag != "h1":
+        errors.append(StatementError(path, 1, "the text does not start with a title", hint))
+        return ""
+    if len(tokens) > 3:
+        line = tokens[3].map[0] + 1 if tokens[3].map else None
+        errors.append(
+            StatementError(
+                path,
+                line,
+                "text between the title and the first section",
+                "put it in a section of its own: ## Heading {#id}",
+            )
+        )
+    return _plain(tokens[1])
+
+
+def _section(tokens: list[Token], path: Path, env: dict) -> Section:
+    line = tokens[0].map[0] + 1
+    section_id = str(tokens[0].attrGet("id") or "")
+    heading, body = _plain(tokens[1]), tokens[3:]
+    if not section_id:
+        env["errors"].append(
+            StatementError(
+                path,
+                line,
+                f"the section '{heading}' has no id",
+                "end the heading with its id, shared by every language: ## Bewaartermijn {#retention}",
+            )
+        )
+    elif not SECTION_ID.fullmatch(section_id):
+        env["errors"].append(
+            StatementError(
+                path,
+                line,
+                f"the section id '{section_id}' is not usable",
+                "use lower-case letters, digits and hyphens, starting with a letter: {#retention}",
+            )
+        )
+    if not body:
+        env["errors"].append(
+            StatementError(
+                path,
+                line,
+                f"the section '{heading}' has no text",
+                "write its text below the heading, or remove the heading",
+            )
+        )
+    html = env["render"](body) if body else ""
+    return Section(section_id, heading, html, _body_text(body), line)
+
+
+def _duplicate_ids(sections: list[Section], path: Path) -> list[StatementError]:
+    errors, seen = [], {}
+    for section in sections:
+        if section.id and section.id in seen:
+            message = f"the id '{section.id}' is used twice (first on line {seen[section.id]})"
+            errors.append(
+                StatementError(path, section.line, message, "give each section its own id")
+            )
+        seen.setdefault(section.id, section.line)
+    return errors
+
+
+def _plain(inline: Token) -> str:
+    return _fold(" ".join(child.content for child in inline.children or [] if child.content))
+
+
+def _body_text(tokens: list[Token]) -> str:
+    return _fold(" ".join(_plain(token) for token in tokens if token.type == "inline"))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _broken_anchors(translation: Translation, anchors: list, path: Path) -> list[StatementError]:
+    ids = {section.id for section in translation.sections}
+    known = ", ".join(sorted(ids))
+    return [
+        StatementError(
+            path, line, f"the link #{anchor} goes to no section", f"link to one of: {known}"
+        )
+        for anchor, line in anchors
+        if anchor not in ids
+    ]
+
+
+def _mismatched_sections(translations: list[Translation]) -> list[StatementError]:
+    """Every translation has the source language's sections, in the same order."""
+    source, errors = translations[0], []
+    expected = [section.id for section in source.sections]
+    for translation in translations[1:]:
+        found = [section.id for section in translation.sections]
+        if found != expected:
+            errors.append(_mismatch(translation, expected, found, source.path.name))
+    return errors
+
+
+def _mismatch(
+    translation: Translation, expected: list[str], found: list[str], source: str
+) -> StatementError:
+    position = next(
+        (i for i, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
+        min(len(expected), len(found)),
+    )
+    sections = translation.sections
+    line = sections[position].line if position < len(sections) else None
+    wanted = f"'{expected[position]}'" if position < len(expected) else "no more sections"
+    got = f"'{found[position]}'" if position < len(found) else "the end of the file"
+    message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
+    hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
+    return StatementError(translation.path, line, message, hint)
