@@ -42,7 +42,8 @@ def build(root: Path, out: Path | None) -> None:
 
 
 def _report(errors: list[StatementError], root: Path) -> None:
-    errors = sorted(errors, key=lambda e: (str(e.path), e.line or 0))
+    unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
+    errors = [unique[key] for key in sorted(unique)]
     for error in errors:
         click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)

@@ -43,7 +43,9 @@ def _parse(path: Path, text: str) -> dict:
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(found.group(1)) if found else text.count("\n") + 1
         reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
-        hint = "correct the TOML syntax on that line (quotes around text, a date like 2021-02-23)"
+        hint = "correct the TOML syntax on that line: text in quotes, a date as YYYY-MM-DD without quotes"
+        if "date" in reason:
+            hint = "write a date that exists, as YYYY-MM-DD without quotes: effective = 2021-02-23"
         raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
 
 
