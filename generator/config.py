@@ -10,9 +10,10 @@ from pathlib import Path
 
 from . import dates
 from .errors import StatementError, raise_all
-from .files import read_text
+from .files import SourceFiles
 from .model import Language, Settings
 
+SETTINGS = "statement.toml"
 REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
 KNOWN_SETTINGS = ("effective", "source_language", "base_url", "languages", "facts")
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -21,7 +22,12 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 def read_settings(path: Path) -> Settings:
     """Read and check the settings; raise every problem found, not just the first."""
-    text = read_text(path, "the settings file statement.toml")
+    return settings_from(SourceFiles(path.parent))
+
+
+def settings_from(source: SourceFiles) -> Settings:
+    path = source.path(SETTINGS)
+    text = source.text(SETTINGS, "the settings file statement.toml")
     data = _parse(path, text)
     where = _Locator(path, text)
     errors = [*_unknown_settings(data, where)]

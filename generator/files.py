@@ -1,26 +1,56 @@
-"""Reading an editor's text files: UTF-8, with or without a byte-order mark, any line ends."""
+"""Reading an editor's text files: UTF-8, with or without a byte-order mark, any line ends.
+
+The files of statement/ come from the working tree or, for an earlier version, from a commit;
+SourceFiles hides which, so that the readers read both the same way.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StatementError, line_of
 
 
+@dataclass(frozen=True)
+class SourceFiles:
+    """statement/ as one revision has it: `blobs` from a commit, or None for the working tree."""
+
+    folder: Path
+    blobs: dict[str, bytes] | None = field(default=None, compare=False)
+    commit: str | None = None  # the short hash, named in messages
+
+    def path(self, name: str) -> Path:
+        """Where an editor finds the file; a commit's files are named with the commit."""
+        return self.folder / (f"{name} (commit {self.commit})" if self.commit else name)
+
+    def text(self, name: str, what: str) -> str:
+        return decode(self._bytes(name, what), self.path(name))
+
+    def exists(self, name: str) -> bool:
+        return name in self.blobs if self.blobs is not None else (self.folder / name).is_file()
+
+    def _bytes(self, name: str, what: str) -> bytes:
+        try:
+            if self.blobs is not None:
+                return self.blobs[name]
+            return (self.folder / name).read_bytes()
+        except (FileNotFoundError, KeyError):
+            raise StatementError(
+                self.path(name), None, f"{what} is missing", f"create {name}"
+            ) from None
+
+
 def read_text(path: Path, what: str) -> str:
     """The file's text with LF line ends; a missing or non-UTF-8 file is a StatementError."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise StatementError(path, None, f"{what} is missing", f"create {path.name}") from None
+    return SourceFiles(path.parent).text(path.name, what)
+
+
+def decode(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = line_of(data.decode("utf-8", "replace"), error.start)
-        raise StatementError(
-            path,
-            line,
-            "this file is not UTF-8 text",
-            "save it as UTF-8 (in most editors: Save As, encoding UTF-8)",
-        ) from None
+        hint = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+        raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -19,7 +19,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from . import dates
 from .errors import StatementError, flatten, raise_all
-from .files import read_text
+from .files import SourceFiles, read_text
 from .model import Section, Settings, Statement, Translation
 
 SECTION_ID = re.compile(r"[a-z][a-z0-9-]*")
@@ -31,12 +31,16 @@ FACT_LINKS = {"email": "mailto:", "website": "https://"}
 
 def read_statement(root: Path, settings: Settings) -> Statement:
     """Read every language's Markdown; raise every problem in all of them together."""
+    return statement_from(SourceFiles(root), settings)
+
+
+def statement_from(source: SourceFiles, settings: Settings) -> Statement:
     translations, errors = [], []
     for language in settings.languages:
         try:
-            translations.append(
-                read_translation(root / f"{language.code}.md", language.code, settings)
-            )
+            name = f"{language.code}.md"
+            text = source.text(name, f"the {language.code} text {name}")
+            translations.append(parse_translation(text, source.path(name), language.code, settings))
         except* StatementError as group:
             errors.extend(flatten(group))
     if not errors:
@@ -46,7 +50,10 @@ def read_statement(root: Path, settings: Settings) -> Statement:
 
 
 def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
-    text = read_text(path, f"the {lang} text {path.name}")
+    return parse_translation(read_text(path, f"the {lang} text {path.name}"), path, lang, settings)
+
+
+def parse_translation(text: str, path: Path, lang: str, settings: Settings) -> Translation:
     facts = settings.fact_values | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
