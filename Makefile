@@ -36,7 +36,7 @@ format: $(VENV)/.test-installed
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output -F babel.cfg -o locales/messages.pot templates
 	for lang in $$(ls locales | grep -v messages.pot); do \
-	  $(BIN)/pybabel update --no-fuzzy-matching --omit-header -i locales/messages.pot -d locales -l $$lang; done
+	  $(BIN)/pybabel update --no-fuzzy-matching --omit-header --width=0 -i locales/messages.pot -d locales -l $$lang; done
 
 clean:
 	rm -rf site .venv .pytest_cache .ruff_cache

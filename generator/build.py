@@ -1,34 +1,71 @@
-"""The pipeline: settings -> statement -> versions -> pages -> site, written all at once."""
+"""The pipeline: source -> history -> versions -> changes -> pages -> site, written all at once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .changes import changes_between
 from .config import read_settings
-from .errors import gather
+from .errors import StatementError, gather
+from .history import History, read_history, require_full
 from .i18n import load_catalogs
-from .model import Site, Version
-from .plan import plan_pages
+from .model import Publication, Site, Version
+from .plan import INDEX, plan_pages
 from .render import render_index, render_pages
 from .site import write_site
-from .source import read_statement
+from .versions import versions_of
 
 
-def build(root: Path, out: Path) -> Site:
+def build(root: Path, out: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found."""
-    site = make_site(root)
+    site = make_site(root, release=release, allow_shallow=allow_shallow)
     write_site(site, out)
     return site
 
 
-def make_site(root: Path) -> Site:
+def make_site(root: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
+    history = read_history(root)
+    _check_history(root, history, release, allow_shallow)
     settings = read_settings(root / "statement" / "statement.toml")
-    statement, catalogs = gather(
-        lambda: read_statement(root / "statement", settings),
+    versions, catalogs = gather(
+        lambda: versions_of(root / "statement", history),
         lambda: load_catalogs(root / "locales", root / "templates", settings.languages),
     )
-    versions = (Version(settings.effective, statement),)
-    pages = plan_pages(settings, versions)
-    files = render_pages(root / "templates", catalogs, pages)
-    files["statement.json"] = render_index(settings, versions, pages)
-    return Site(tuple(sorted(files.items())))
+    publication = Publication(versions, _changes(versions), bool(history and history.shallow))
+    pages = plan_pages(publication)
+    files = render_pages(root / "templates", catalogs, pages, publication)
+    files[INDEX] = render_index(publication, pages)
+    return Site(tuple(sorted(files.items())), _notes(history, publication))
+
+
+def _check_history(root: Path, history: History | None, release: bool, allow_shallow: bool) -> None:
+    if history is not None and not allow_shallow:
+        require_full(history, root)
+    if release and history is not None and history.dirty:
+        hint = "commit the changes under statement/ (or undo them), then build the release again"
+        raise StatementError(
+            root / "statement",
+            None,
+            "there are uncommitted changes: a release is built from commits only",
+            hint,
+        )
+
+
+def _changes(versions: tuple[Version, ...]) -> tuple:
+    return tuple(
+        () if i == 0 else changes_between(versions[i - 1].statement, v.statement)
+        for i, v in enumerate(versions)
+    )
+
+
+def _notes(history: History | None, publication: Publication) -> tuple[str, ...]:
+    notes = []
+    if history is None:
+        notes.append("Not a git repository: built the working tree as the only version.")
+    if publication.current.draft:
+        notes.append(
+            f"Uncommitted changes: built as a draft of the version of {publication.current.date.isoformat()}."
+        )
+    if history is not None and history.shallow:
+        notes.append("Shallow clone: versions older than its history are missing.")
+    return tuple(notes)

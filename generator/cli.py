@@ -29,15 +29,25 @@ def main() -> None:
     default=None,
     help="Where to write the site [default: ROOT/site].",
 )
-def build(root: Path, out: Path | None) -> None:
-    """Build the site: every language as a web page."""
+@click.option(
+    "--release", is_flag=True, help="Refuse to build while statement/ has uncommitted changes."
+)
+@click.option(
+    "--allow-shallow",
+    is_flag=True,
+    help="Build from a shallow clone, with the older versions missing.",
+)
+def build(root: Path, out: Path | None, release: bool, allow_shallow: bool) -> None:
+    """Build the site: every version in every language, changelog and feeds."""
     root = root.resolve()
     out = out or root / "site"
     try:
-        site = build_site(root, out)
+        site = build_site(root, out, release=release, allow_shallow=allow_shallow)
     except* StatementError as group:
         _report(flatten(group), root)
         sys.exit(1)
+    for note in site.notes:
+        click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
 
 

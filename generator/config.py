@@ -15,7 +15,7 @@ from .model import Language, Settings
 
 SETTINGS = "statement.toml"
 REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
-KNOWN_SETTINGS = ("effective", "source_language", "base_url", "languages", "facts")
+KNOWN_SETTINGS = ("effective", "source_language", "base_url", "languages", "facts", "summary")
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
@@ -36,9 +36,10 @@ def settings_from(source: SourceFiles) -> Settings:
     source = _source_language(data, languages, where, errors)
     facts = _facts(data, where, errors)
     base_url = _base_url(data, where, errors)
+    summary = _summary(data, languages, where, errors)
     raise_all(errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source))
-    return Settings(effective, source, ordered, facts, base_url)
+    return Settings(effective, source, ordered, facts, base_url, summary)
 
 
 def _parse(path: Path, text: str) -> dict:
@@ -192,3 +193,33 @@ def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
     )
     errors.append(where.error(f"'base_url' is not a web address: {value!r}", hint, "base_url"))
     return None
+
+
+def _summary(
+    data: dict, languages: list, where: _Locator, errors: list
+) -> tuple[tuple[str, str], ...]:
+    """What changed in this version, in every language; required per version by the history."""
+    table = data.get("summary", {})
+    if not isinstance(table, dict):
+        hint = 'write it as a table: [summary] with nl = "…" and en = "…"'
+        errors.append(
+            where.error("'summary' must be a table of one text per language", hint, "summary")
+        )
+        return ()
+    codes = [language.code for language in languages]
+    for lang, text in table.items():
+        if lang not in codes:
+            hint = f"use the language codes: {', '.join(codes)}"
+            errors.append(
+                where.error(f"the summary has unknown language '{lang}'", hint, lang, "summary")
+            )
+        elif not isinstance(text, str) or not text.strip():
+            hint = f'write what changed, in plain words: {lang} = "…"'
+            errors.append(
+                where.error(f"the {lang} summary must be non-empty text", hint, lang, "summary")
+            )
+    return tuple(
+        (lang, " ".join(text.split()))
+        for lang, text in table.items()
+        if lang in codes and isinstance(text, str) and text.strip()
+    )

@@ -36,16 +36,21 @@ def raise_all(errors: Iterable[StatementError]) -> None:
         raise ExceptionGroup(f"{len(errors)} problem(s) in the statement", errors)
 
 
+def attempt(step: Callable[[], T]) -> tuple[T | None, list[StatementError]]:
+    """Run a step; return its result, or the problems it found (any other error propagates)."""
+    errors: list[StatementError] = []
+    try:
+        return step(), errors
+    except* StatementError as group:
+        errors.extend(flatten(group))
+    return None, errors
+
+
 def gather(*steps: Callable[[], T]) -> list[T]:
     """Run independent steps, all of them, then raise every problem any of them found."""
-    results, errors = [], []
-    for step in steps:
-        try:
-            results.append(step())
-        except* StatementError as group:
-            errors.extend(flatten(group))
-    raise_all(errors)
-    return results
+    attempts = [attempt(step) for step in steps]
+    raise_all(error for _, errors in attempts for error in errors)
+    return [result for result, _ in attempts]
 
 
 def flatten(error: BaseException) -> list[StatementError]:

@@ -50,7 +50,10 @@ def decode(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = line_of(data.decode("utf-8", "replace"), error.start)
+        # error.start counts bytes of error.object (the data after any byte-order mark)
+        before = error.object[: error.start].decode("utf-8")
+        before = before.replace("\r\n", "\n").replace("\r", "\n")
+        line = line_of(before, len(before))
         hint = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

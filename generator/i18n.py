@@ -15,9 +15,10 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .errors import StatementError, gather, raise_all
 
+_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 TEMPLATE_EXTRACTION = (
-    [("**.html", "jinja2.ext:babel_extract")],
-    {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+    [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")],
+    {"**.html": _OPTIONS, "**.xml": _OPTIONS},
 )
 
 

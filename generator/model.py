@@ -23,6 +23,7 @@ class Settings:
     languages: tuple[Language, ...]  # the source language first
     facts: tuple[tuple[str, str], ...]  # (name, value), in the order they were typed
     base_url: str | None
+    summary: tuple[tuple[str, str], ...] = ()  # (language, what changed in this version)
 
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)
@@ -37,8 +38,13 @@ class Section:
     id: str  # shared by every language; links, diffs and checks hang on it
     heading: str  # plain text, in the translation's language
     html: str  # the body, rendered and safe
-    text: str  # the body as plain text, whitespace folded: what a reader reads
+    blocks: tuple[str, ...]  # each paragraph or list item as plain text, whitespace folded
     line: int  # the heading's line in the Markdown file
+
+    @property
+    def text(self) -> str:
+        """What a reader reads of the body: compared to tell a change from a reflow."""
+        return " ".join(self.blocks)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,49 @@ class Version:
 
     date: date
     statement: Statement
+    commit: str | None = None  # the newest commit carrying this date; None for the working tree
+    draft: bool = False  # uncommitted changes: the next version, not yet published
+    stale: frozenset[tuple[str, str]] = frozenset()  # (language, section id) behind the source
+
+    @property
+    def summary(self) -> dict[str, str]:
+        return dict(self.statement.settings.summary)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one section differs between a version and the one before it."""
+
+    section_id: str
+    kind: str  # "added", "removed" or "changed"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Every version the site publishes, oldest first, with what changed in each."""
+
+    versions: tuple[Version, ...]
+    changes: tuple[tuple[Change, ...], ...]  # per version, against the one before; () for the first
+    history_incomplete: bool = False  # built from a shallow clone: older versions are missing
+
+    @property
+    def current(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def settings(self) -> Settings:
+        return self.current.statement.settings
+
+    def index(self, version: Version) -> int:
+        return self.versions.index(version)
+
+    def before(self, version: Version) -> Version | None:
+        index = self.index(version)
+        return self.versions[index - 1] if index else None
+
+    def after(self, version: Version) -> Version | None:
+        index = self.index(version)
+        return self.versions[index + 1] if index + 1 < len(self.versions) else None
 
 
 @dataclass(frozen=True)
@@ -87,3 +136,4 @@ class Site:
     """Everything the build made: file path (relative, forward slashes) to bytes."""
 
     files: tuple[tuple[str, bytes], ...]
+    notes: tuple[str, ...] = ()  # what the editor should know about this build

@@ -1,10 +1,11 @@
-"""The only Jinja2 Environment: pages -> HTML, and the machine-readable index statement.json."""
+"""The only Jinja2 Environment: pages -> HTML and Atom, and the machine-readable statement.json."""
 
 from __future__ import annotations
 
 import gettext
 import json
 import posixpath
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,20 +14,48 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import dates
-from .model import Page, Settings, Version
-from .plan import STYLESHEET
+from .changes import Piece, section_diff, word_diff
+from .model import Change, Page, Publication, Version
+from .plan import STYLESHEET, changelog_path, comparison_path, current_path, feed_path, version_path
 
 
 @dataclass(frozen=True)
 class Link:
-    """Another language's page, as the page being rendered links to it."""
+    """A page in another (or the same) language, as the page being rendered links to it."""
 
     lang: str
-    name: str
+    name: str  # the language's name in itself: "Nederlands"
     href: str
-    language_name: str  # the language's name in the page's own language: "Dutch"
+    language_name: str  # the language's name in the page's language: "Dutch"
     headings: dict[str, str]  # section id -> heading in that language
     current: bool  # the link is to the page it is on
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One changed section as a changelog or comparison page shows it."""
+
+    kind: str  # "added", "removed", "changed" or "same"
+    id: str
+    heading: str
+    href: str  # the section in the version where it last stood
+    heading_diff: tuple[Piece, ...]
+    paragraphs: tuple[tuple[Piece, ...], ...]
+    html: str  # the section as it now reads, for a comparison's unchanged sections
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A version as the changelog and the feed list it."""
+
+    version: Version
+    stamp: Markup
+    day: str  # 2021-02-23
+    date_text: str  # 23 February 2021
+    summary: str
+    href: str
+    comparison_href: str | None
+    changes: tuple[SectionChange, ...]
 
 
 def environment(templates: Path, translations: gettext.GNUTranslations) -> Environment:
@@ -45,34 +74,41 @@ def environment(templates: Path, translations: gettext.GNUTranslations) -> Envir
 
 
 def render_pages(
-    templates: Path, catalogs: dict[str, gettext.GNUTranslations], pages: tuple[Page, ...]
+    templates: Path,
+    catalogs: dict[str, gettext.GNUTranslations],
+    pages: tuple[Page, ...],
+    publication: Publication,
 ) -> dict[str, bytes]:
     environments = {lang: environment(templates, catalog) for lang, catalog in catalogs.items()}
-    files = {page.path: render_page(environments[page.lang], page) for page in pages}
+    files = {page.path: render_page(environments[page.lang], page, publication) for page in pages}
     files[STYLESHEET] = (templates / STYLESHEET).read_bytes()
     return files
 
 
-def render_page(env: Environment, page: Page) -> bytes:
-    return env.get_template(page.template).render(_context(page)).encode("utf-8")
+def render_page(env: Environment, page: Page, publication: Publication) -> bytes:
+    context = _common(page, publication) | EXTRA[page.template](page, publication)
+    return env.get_template(page.template).render(context).encode("utf-8")
 
 
-def _context(page: Page) -> dict:
-    statement = page.version.statement
-    settings = statement.settings
+# --- what every page has ------------------------------------------------------------------------
+
+
+def _common(page: Page, publication: Publication) -> dict:
+    settings = publication.settings
     links = [_link(page, lang, path) for lang, path in page.alternates]
-    source = next(link for link in links if link.lang == settings.source_language)
     return {
         "lang": page.lang,
         "facts": settings.fact_values,
-        "translation": statement.translation(page.lang),
-        "stamp": _stamp(page.version, settings.language(page.lang).locale),
-        "is_source": page.lang == settings.source_language,
-        "source": source,
         "alternates": links,
         "others": [link for link in links if link.lang != page.lang],
+        "source": next(link for link in links if link.lang == settings.source_language),
         "stylesheet": url(page.path, STYLESHEET),
-        "canonical": _absolute(settings, page.path) if page.path != "index.html" else None,
+        "canonical": _absolute(publication, page.path) if page.path != "index.html" else None,
+        "home": url(page.path, current_path(page.lang)),
+        "changelog": url(page.path, changelog_path(page.lang)),
+        "feed": url(page.path, feed_path(page.lang)),
+        "draft": publication.current.draft,
+        "history_incomplete": publication.history_incomplete,
     }
 
 
@@ -81,17 +117,20 @@ def _link(page: Page, lang: str, path: str) -> Link:
     settings = statement.settings
     language = settings.language(lang)
     page_locale = Locale.parse(settings.language(page.lang).locale)
-    href = _absolute(settings, path) or url(page.path, path)
+    href = url(page.path, path)
     headings = {section.id: section.heading for section in statement.translation(lang).sections}
     name_here = Locale.parse(language.locale).get_language_name(page_locale) or language.name
     return Link(lang, language.name, href, name_here, headings, path == page.path)
 
 
-def _stamp(version: Version, locale: str) -> Markup:
-    day = version.date
+def _stamp(day, locale: str) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(
         day.isoformat(), dates.long_date(day, locale)
     )
+
+
+def _locale(page: Page) -> str:
+    return page.version.statement.settings.language(page.lang).locale
 
 
 def url(from_path: str, to_path: str) -> str:
@@ -101,39 +140,170 @@ def url(from_path: str, to_path: str) -> str:
     return "./" if link == "." else link + ("/" if target.endswith("/") else "")
 
 
-def _absolute(settings: Settings, path: str) -> str | None:
-    if settings.base_url is None:
+def _href(page: Page, publication: Publication, path: str, absolute: bool = False) -> str:
+    return (absolute and _absolute(publication, path)) or url(page.path, path)
+
+
+def _absolute(publication: Publication, path: str) -> str | None:
+    base = publication.settings.base_url
+    return None if base is None else base + path.removesuffix("index.html")
+
+
+# --- one template each --------------------------------------------------------------------------
+
+
+def _statement(page: Page, publication: Publication) -> dict:
+    version, current = page.version, publication.current
+    following = publication.after(version)
+    locale = _locale(page)
+    return {
+        "translation": version.statement.translation(page.lang),
+        "stamp": _stamp(version.date, locale),
+        "is_source": page.lang == version.statement.settings.source_language,
+        "version_draft": version.draft,
+        "archived": page.path != current_path(page.lang) and version is not current,
+        "until": _stamp(following.date, locale) if following else None,
+        "current_href": url(page.path, current_path(page.lang)),
+        "stale": {sid for lang, sid in version.stale if lang == page.lang},
+    }
+
+
+def _changelog(page: Page, publication: Publication) -> dict:
+    entries = [_entry(page, publication, version) for version in reversed(publication.versions)]
+    return {"entries": entries, "stamp": _stamp(publication.current.date, _locale(page))}
+
+
+def _comparison(page: Page, publication: Publication) -> dict:
+    version, before = page.version, publication.before(page.version)
+    ids = [s.id for s in version.statement.translation(page.lang).sections]
+    ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
+    kinds = {
+        change.section_id: change.kind for change in publication.changes[publication.index(version)]
+    }
+    sections = [
+        _section_change(page, before, version, Change(sid, kinds.get(sid, "same"))) for sid in ids
+    ]
+    return {
+        "entry": _entry(page, publication, version),
+        "before_stamp": _stamp(before.date, _locale(page)),
+        "before_href": url(page.path, version_path(page.lang, before)),
+        "sections": sections,
+    }
+
+
+def _feed(page: Page, publication: Publication) -> dict:
+    """Feed readers want absolute links: they are, when base_url is set."""
+    published = [v for v in reversed(publication.versions) if not v.draft]
+    entries = [_entry(page, publication, version, absolute=True) for version in published]
+    return {
+        "entries": entries,
+        "feed_id": _urn(publication, f"feed/{page.lang}"),
+        "entry_ids": {e.day: _urn(publication, f"version/{page.lang}/{e.day}") for e in entries},
+        "updated": _timestamp(published[0]) if published else "1970-01-01T00:00:00Z",
+        "self_href": _href(page, publication, page.path, absolute=True),
+        "changelog_href": _href(page, publication, changelog_path(page.lang), absolute=True),
+        "timestamp": _timestamp,
+    }
+
+
+def _root(page: Page, publication: Publication) -> dict:
+    return {"translation": publication.current.statement.translation(page.lang)}
+
+
+EXTRA = {
+    "statement.html": _statement,
+    "changelog.html": _changelog,
+    "comparison.html": _comparison,
+    "feed.xml": _feed,
+    "root.html": _root,
+}
+
+
+def _entry(page: Page, publication: Publication, version: Version, absolute: bool = False) -> Entry:
+    before = publication.before(version)
+    changes = publication.changes[publication.index(version)]
+    comparison = _href(page, publication, comparison_path(page.lang, version), absolute)
+    return Entry(
+        version=version,
+        stamp=_stamp(version.date, _locale(page)),
+        day=version.date.isoformat(),
+        date_text=dates.long_date(version.date, _locale(page)),
+        summary=version.summary.get(page.lang, ""),
+        href=_href(page, publication, version_path(page.lang, version), absolute),
+        comparison_href=comparison if before else None,
+        changes=tuple(_section_change(page, before, version, change) for change in changes),
+    )
+
+
+def _section_change(
+    page: Page, before: Version | None, after: Version, change: Change
+) -> SectionChange:
+    old = _find(before, page.lang, change.section_id)
+    new = _find(after, page.lang, change.section_id)
+    shown = new or old
+    where = after if new else before
+    href = url(page.path, version_path(page.lang, where)) + f"#{change.section_id}"
+    heading_diff = word_diff(old.heading if old else "", new.heading if new else "")
+    return SectionChange(
+        change.kind, change.section_id, shown.heading, href, heading_diff, section_diff(old, new)
+    )
+
+
+def _find(version: Version | None, lang: str, section_id: str):
+    if version is None:
         return None
-    return settings.base_url + path.removesuffix("index.html")
+    return next(
+        (s for s in version.statement.translation(lang).sections if s.id == section_id), None
+    )
 
 
-def render_index(
-    settings: Settings, versions: tuple[Version, ...], pages: tuple[Page, ...]
-) -> bytes:
+def _timestamp(version: Version) -> str:
+    return f"{version.date.isoformat()}T00:00:00Z"
+
+
+def _urn(publication: Publication, name: str) -> str:
+    """A stable id: the same statement, language and version give the same id in every build."""
+    website = publication.settings.fact_values.get("website", "")
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{website}/privacy-statement/{name}").urn
+
+
+# --- statement.json ----------------------------------------------------------------------------
+
+
+def render_index(publication: Publication, pages: tuple[Page, ...]) -> bytes:
     """site/statement.json: what was built, for machines."""
+    settings = publication.settings
     index = {
         "languages": [language.code for language in settings.languages],
         "source_language": settings.source_language,
         "facts": settings.fact_values,
-        "current": versions[-1].date.isoformat(),
-        "versions": [_version_entry(version, pages) for version in versions],
+        "current": publication.current.date.isoformat(),
+        "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
+        "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
+        "versions": [_version_entry(publication, version) for version in publication.versions],
     }
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _version_entry(version: Version, pages: tuple[Page, ...]) -> dict:
+def _version_entry(publication: Publication, version: Version) -> dict:
     statement = version.statement
-    first = statement.translations[0]
+    languages = [t.lang for t in statement.translations]
     return {
         "date": version.date.isoformat(),
-        "pages": {
-            p.lang: p.path for p in pages if p.version == version and p.template == "statement.html"
-        },
+        "commit": version.commit,
+        "draft": version.draft,
+        "summary": version.summary,
+        "pages": {lang: version_path(lang, version) for lang in languages},
         "sections": [
             {
                 "id": section.id,
                 "heading": {t.lang: t.section(section.id).heading for t in statement.translations},
             }
-            for section in first.sections
+            for section in statement.translations[0].sections
         ],
+        "changes": [
+            {"section": c.section_id, "kind": c.kind}
+            for c in publication.changes[publication.index(version)]
+        ],
+        "stale": sorted(f"{lang}:{sid}" for lang, sid in version.stale),
     }

@@ -22,7 +22,7 @@ from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import Section, Settings, Statement, Translation
 
-SECTION_ID = re.compile(r"[a-z][a-z0-9-]*")
+SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
@@ -34,13 +34,19 @@ def read_statement(root: Path, settings: Settings) -> Statement:
     return statement_from(SourceFiles(root), settings)
 
 
-def statement_from(source: SourceFiles, settings: Settings) -> Statement:
+def statement_from(source: SourceFiles, settings: Settings, cache: dict | None = None) -> Statement:
+    """Every language's text of one revision. The cache, shared across revisions, keeps a
+    translation whose text and facts did not change from being parsed again."""
     translations, errors = [], []
+    cache = {} if cache is None else cache
     for language in settings.languages:
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            translations.append(parse_translation(text, source.path(name), language.code, settings))
+            key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            if key not in cache:
+                cache[key] = parse_translation(text, source.path(name), language.code, settings)
+            translations.append(cache[key])
         except* StatementError as group:
             errors.extend(flatten(group))
     if not errors:
@@ -164,6 +170,15 @@ def _refuse_unsafe_rule(state: StateCore) -> None:
         for token in [block, *(block.children or [])]:
             if problem := _unsafe(token, state.env, line):
                 state.env["errors"].append(StatementError(state.env["path"], line, *problem))
+            if line is not None and token is not block:
+                line += _line_ends(token)
+
+
+def _line_ends(token: Token) -> int:
+    """How many line ends an inline token spans: the line of the tokens after it moves on."""
+    if token.type in ("softbreak", "hardbreak"):
+        return 1
+    return token.content.count("\n") if token.type == "html_inline" else 0
 
 
 def _unsafe(token: Token, env: dict, line: int | None) -> tuple[str, str] | None:
@@ -276,7 +291,7 @@ def _section(tokens: list[Token], path: Path, env: dict) -> Section:
                 path,
                 line,
                 f"the section id '{section_id}' is not usable",
-                "use lower-case letters, digits and hyphens, starting with a letter: {#retention}",
+                "use lower-case letters, digits and hyphens, starting with a letter but not with page-: {#retention}",
             )
         )
     if not body:
@@ -289,7 +304,7 @@ def _section(tokens: list[Token], path: Path, env: dict) -> Section:
             )
         )
     html = env["render"](body) if body else ""
-    return Section(section_id, heading, html, _body_text(body), line)
+    return Section(section_id, heading, html, _blocks(body), line)
 
 
 def _duplicate_ids(sections: list[Section], path: Path) -> list[StatementError]:
@@ -305,11 +320,14 @@ def _duplicate_ids(sections: list[Section], path: Path) -> list[StatementError]:
 
 
 def _plain(inline: Token) -> str:
-    return _fold(" ".join(child.content for child in inline.children or [] if child.content))
+    """What a reader reads of an inline run: its text, line breaks as spaces, no markup."""
+    breaks = ("softbreak", "hardbreak")
+    return _fold("".join(" " if c.type in breaks else c.content for c in inline.children or []))
 
 
-def _body_text(tokens: list[Token]) -> str:
-    return _fold(" ".join(_plain(token) for token in tokens if token.type == "inline"))
+def _blocks(tokens: list[Token]) -> tuple[str, ...]:
+    """The body's paragraphs, list items and table cells as plain text, in reading order."""
+    return tuple(text for token in tokens if token.type == "inline" and (text := _plain(token)))
 
 
 def _fold(text: str) -> str:

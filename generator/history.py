@@ -1,0 +1,110 @@
+"""The only `import git`: the first-parent history of statement/, read once, from git objects.
+
+One `git log --raw` lists every commit that touched statement/ with the blobs it wrote; the blobs
+are then read through git's batch interface. Nothing is checked out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from .errors import StatementError
+
+RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
+LOG_FORMAT = "%x1e%H%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
+NO_BLOB = "0" * 40
+
+
+@dataclass(frozen=True)
+class Revision:
+    """statement/ as one commit left it."""
+
+    commit: str
+    editorial: str  # the reason in its `Editorial:` trailer, or ""
+    blobs: tuple[tuple[str, str], ...]  # (file name in statement/, blob id)
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+@dataclass(frozen=True)
+class History:
+    revisions: tuple[Revision, ...]  # oldest first
+    contents: dict[str, bytes]  # blob id -> the file's bytes
+    shallow: bool
+    dirty: bool  # uncommitted changes under statement/
+
+    def files(self, revision: Revision) -> dict[str, bytes]:
+        return {name: self.contents[blob] for name, blob in revision.blobs}
+
+
+def read_history(root: Path) -> History | None:
+    """The history of root/statement/, or None when root is not in a git repository."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    with repo:
+        folder = _folder_in_repo(repo, root)
+        revisions = _revisions(repo, folder) if repo.head.is_valid() else ()
+        contents = _contents(repo, revisions)
+        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
+        shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
+    return History(revisions, contents, shallow, dirty)
+
+
+def require_full(history: History, root: Path) -> None:
+    if history.shallow:
+        hint = "fetch the whole history with `git fetch --unshallow` (in CI: a full-depth checkout), or build with --allow-shallow"
+        message = (
+            "this clone is shallow, so older versions of the statement would silently be left out"
+        )
+        raise StatementError(root / "statement", None, message, hint)
+
+
+def _folder_in_repo(repo: git.Repo, root: Path) -> str:
+    top = Path(repo.working_tree_dir).resolve()
+    return (root.resolve() / "statement").relative_to(top).as_posix() + "/"
+
+
+def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
+    log = repo.git.log(
+        "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
+        "--reverse", f"--format={LOG_FORMAT}", "--", folder,
+    )  # fmt: skip
+    state: dict[str, str] = {}
+    revisions = []
+    for record in log.split(RECORD)[1:]:
+        header, _, raw = record.partition("\n")
+        commit, _, trailers = header.partition(FIELD)
+        state = _apply(state, raw, folder)
+        editorial = trailers.split(TRAILERS)[0].strip()
+        revisions.append(Revision(commit, editorial, tuple(sorted(state.items()))))
+    return tuple(revisions)
+
+
+def _apply(state: dict[str, str], raw: str, folder: str) -> dict[str, str]:
+    """The files of statement/ after a commit: the state before, with the commit's raw diff."""
+    state = dict(state)
+    for line in raw.splitlines():
+        if not line.startswith(":"):
+            continue
+        meta, _, path = line.partition("\t")
+        name = path.removeprefix(folder)
+        if "/" in name or not path.startswith(folder):
+            continue  # only the files directly in statement/
+        blob = meta.split()[3]
+        if blob == NO_BLOB:
+            state.pop(name, None)
+        else:
+            state[name] = blob
+    return state
+
+
+def _contents(repo: git.Repo, revisions: tuple[Revision, ...]) -> dict[str, bytes]:
+    blobs = sorted({blob for revision in revisions for _, blob in revision.blobs})
+    return {blob: repo.odb.stream(bytes.fromhex(blob)).read() for blob in blobs}
