@@ -244,8 +244,9 @@ def _section_change(
     where = after if new else before
     href = url(page.path, version_path(page.lang, where)) + f"#{change.section_id}"
     heading_diff = word_diff(old.heading if old else "", new.heading if new else "")
+    paragraphs = section_diff(old, new)
     return SectionChange(
-        change.kind, change.section_id, shown.heading, href, heading_diff, section_diff(old, new)
+        change.kind, change.section_id, shown.heading, href, heading_diff, paragraphs, shown.html
     )
 
 
