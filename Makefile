@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test lint format catalogs browser clean
+.PHONY: site test format catalogs system-packages clean
 
 site: $(VENV)/.installed
 	$(BIN)/statement build
 
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed system-packages
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/pytest
@@ -23,9 +23,13 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# The browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
-browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# Debian packages the tests use: chromium for the browser tests (Playwright never downloads a
+# browser of its own) and jing to validate the Atom feeds against RFC 4287's schema.
+SYSTEM_PACKAGES := chromium jing
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix generator tests
