@@ -15,6 +15,8 @@ from .render import render_index, render_pages
 from .site import write_site
 from .versions import versions_of
 
+CACHE = ".statement-cache"  # what a rebuild may reuse; never published, safe to delete
+
 
 def build(root: Path, out: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found."""
@@ -24,7 +26,7 @@ def build(root: Path, out: Path, *, release: bool = False, allow_shallow: bool =
 
 
 def make_site(root: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
-    history = read_history(root)
+    history = read_history(root, root / CACHE / "history.json")
     _check_history(root, history, release, allow_shallow)
     settings = read_settings(root / "statement" / "statement.toml")
     versions, catalogs = gather(

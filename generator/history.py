@@ -6,6 +6,8 @@ are then read through git's batch interface. Nothing is checked out.
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from .errors import StatementError
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
 LOG_FORMAT = "%x1e%H%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
 NO_BLOB = "0" * 40
+CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -42,15 +45,18 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
-def read_history(root: Path) -> History | None:
-    """The history of root/statement/, or None when root is not in a git repository."""
+def read_history(root: Path, cache: Path | None = None) -> History | None:
+    """The history of root/statement/, or None when root is not in a git repository.
+
+    The walk of the log is kept in `cache` (a JSON file) keyed by HEAD, so that a rebuild with
+    nothing committed since does not walk it again."""
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     with repo:
         folder = _folder_in_repo(repo, root)
-        revisions = _revisions(repo, folder) if repo.head.is_valid() else ()
+        revisions = _cached_revisions(repo, folder, cache) if repo.head.is_valid() else ()
         contents = _contents(repo, revisions)
         dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
         shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
@@ -69,6 +75,38 @@ def require_full(history: History, root: Path) -> None:
 def _folder_in_repo(repo: git.Repo, root: Path) -> str:
     top = Path(repo.working_tree_dir).resolve()
     return (root.resolve() / "statement").relative_to(top).as_posix() + "/"
+
+
+def _cached_revisions(repo: git.Repo, folder: str, cache: Path | None) -> tuple[Revision, ...]:
+    key = {"format": CACHE_FORMAT, "head": repo.head.commit.hexsha, "folder": folder}
+    if cache is not None and (found := _read_cache(cache, key)) is not None:
+        return found
+    revisions = _revisions(repo, folder)
+    if cache is not None:
+        _write_cache(cache, key, revisions)
+    return revisions
+
+
+def _read_cache(cache: Path, key: dict) -> tuple[Revision, ...] | None:
+    """The cached revisions, or None when the cache is missing, stale or damaged in any way."""
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data["key"] != key:
+            return None
+        return tuple(
+            Revision(r["commit"], r["editorial"], tuple((n, b) for n, b in r["blobs"]))
+            for r in data["revisions"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cache(cache: Path, key: dict, revisions: tuple[Revision, ...]) -> None:
+    entries = [{"commit": r.commit, "editorial": r.editorial, "blobs": r.blobs} for r in revisions]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_name(cache.name + f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps({"key": key, "revisions": entries}), encoding="utf-8")
+    partial.replace(cache)  # a reader sees the old cache or the new one, never half of one
 
 
 def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
