@@ -38,7 +38,7 @@ format: $(VENV)/.test-installed
 # After changing a template's words: extract them and merge them into each language's catalog,
 # then translate what is new (an untranslated message stops the build).
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel extract --no-location --omit-header --sort-output -F babel.cfg -o locales/messages.pot templates
+	$(BIN)/pybabel extract --no-location --omit-header --sort-output -F babel.cfg -k N_ -o locales/messages.pot templates generator
 	for lang in $$(ls locales | grep -v messages.pot); do \
 	  $(BIN)/pybabel update --no-fuzzy-matching --omit-header --width=0 -i locales/messages.pot -d locales -l $$lang; done
 

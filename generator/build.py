@@ -10,34 +10,57 @@ from .errors import StatementError, gather
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
-from .plan import INDEX, plan_pages
+from .pdf import render_documents
+from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import write_site
 from .versions import versions_of
 
-CACHE = ".statement-cache"  # what a rebuild may reuse; never published, safe to delete
+CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
 
 
-def build(root: Path, out: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
+def build(
+    root: Path,
+    out: Path,
+    *,
+    cache: Path | None = None,
+    release: bool = False,
+    allow_shallow: bool = False,
+) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found."""
-    site = make_site(root, release=release, allow_shallow=allow_shallow)
+    site = make_site(root, cache=cache, release=release, allow_shallow=allow_shallow)
     write_site(site, out)
     return site
 
 
-def make_site(root: Path, *, release: bool = False, allow_shallow: bool = False) -> Site:
-    history = read_history(root, root / CACHE / "history.json")
+def make_site(
+    root: Path, *, cache: Path | None = None, release: bool = False, allow_shallow: bool = False
+) -> Site:
+    cache = cache or root / CACHE
+    history = read_history(root, cache / "history.json")
     _check_history(root, history, release, allow_shallow)
     settings = read_settings(root / "statement" / "statement.toml")
     versions, catalogs = gather(
         lambda: versions_of(root / "statement", history),
-        lambda: load_catalogs(root / "locales", root / "templates", settings.languages),
+        lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),
     )
     publication = Publication(versions, _changes(versions), bool(history and history.shallow))
-    pages = plan_pages(publication)
-    files = render_pages(root / "templates", catalogs, pages, publication)
-    files[INDEX] = render_index(publication, pages)
-    return Site(tuple(sorted(files.items())), _notes(history, publication))
+    plan = plan_site(publication, _file_words(catalogs))
+    files = render_pages(root / "templates", catalogs, plan, publication)
+    files[INDEX] = render_index(publication, plan)
+    pdfs = render_documents(plan.documents, files, cache / "pdf")
+    notes = (
+        *_notes(history, publication),
+        f"PDFs: {pdfs.rendered} rendered, {pdfs.cached} from the cache.",
+    )
+    return Site(tuple(sorted((files | pdfs.files).items())), notes)
+
+
+def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:
+    return {
+        lang: {word: catalog.gettext(word) for word in FILE_WORDS}
+        for lang, catalog in catalogs.items()
+    }
 
 
 def _check_history(root: Path, history: History | None, release: bool, allow_shallow: bool) -> None:

@@ -30,6 +30,12 @@ def main() -> None:
     help="Where to write the site [default: ROOT/site].",
 )
 @click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where rebuilds keep what they may reuse [default: ROOT/.cache].",
+)
+@click.option(
     "--release", is_flag=True, help="Refuse to build while statement/ has uncommitted changes."
 )
 @click.option(
@@ -37,12 +43,14 @@ def main() -> None:
     is_flag=True,
     help="Build from a shallow clone, with the older versions missing.",
 )
-def build(root: Path, out: Path | None, release: bool, allow_shallow: bool) -> None:
+def build(
+    root: Path, out: Path | None, cache: Path | None, release: bool, allow_shallow: bool
+) -> None:
     """Build the site: every version in every language, changelog and feeds."""
     root = root.resolve()
     out = out or root / "site"
     try:
-        site = build_site(root, out, release=release, allow_shallow=allow_shallow)
+        site = build_site(root, out, cache=cache, release=release, allow_shallow=allow_shallow)
     except* StatementError as group:
         _report(flatten(group), root)
         sys.exit(1)

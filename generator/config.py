@@ -143,10 +143,16 @@ def _language(code: str, entry: object, where: _Locator, errors: list) -> Langua
     return Language(code, locale, name)
 
 
+def _declared(data: dict) -> list[str]:
+    """The language codes the file names, usable or not: one bad language is one problem."""
+    table = data.get("languages")
+    return [str(code) for code in table] if isinstance(table, dict) else []
+
+
 def _source_language(data: dict, languages: list, where: _Locator, errors: list) -> str:
     source = data.get("source_language")
     codes = [language.code for language in languages]
-    if source in codes:
+    if source in _declared(data):  # a declared language that is not usable is reported there
         return source
     hint = f"set source_language to the language that legally prevails, one of: {', '.join(codes)}"
     if source is None:
@@ -208,7 +214,7 @@ def _summary(
         return ()
     codes = [language.code for language in languages]
     for lang, text in table.items():
-        if lang not in codes:
+        if lang not in codes and lang not in _declared(data):
             hint = f"use the language codes: {', '.join(codes)}"
             errors.append(
                 where.error(f"the summary has unknown language '{lang}'", hint, lang, "summary")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -54,10 +55,13 @@ def _read(path: Path, locale: str):
         with path.open("rb") as file:
             return read_po(file, locale=locale, abort_invalid=True)
     except PoFileError as error:
+        # babel counts lines from 0 and ends its message with that count: " on 23"
+        lineno = getattr(error, "lineno", None)
+        reason = re.sub(r" on \d+$", "", str(error))
         raise StatementError(
             path,
-            getattr(error, "lineno", None),
-            f"the catalog cannot be read: {error}",
+            None if lineno is None else lineno + 1,
+            f"the catalog cannot be read: {reason}",
             "correct the PO syntax on that line",
         ) from None
     except UnicodeDecodeError:
@@ -82,9 +86,12 @@ def _untranslated(catalog, path: Path, needed: tuple[str, ...]) -> list[Statemen
     return errors
 
 
-def load_catalogs(locales: Path, templates: Path, languages) -> dict[str, gettext.GNUTranslations]:
-    """Every language's catalog, checked against the templates' messages; all problems at once."""
-    needed = template_messages(templates)
+def load_catalogs(
+    locales: Path, templates: Path, languages, words: tuple[str, ...] = ()
+) -> dict[str, gettext.GNUTranslations]:
+    """Every language's catalog, checked against the templates' messages and the generator's own
+    `words`; all problems at once."""
+    needed = tuple(sorted({*template_messages(templates), *words}))
     steps = [
         lambda lang=language: load_translations(locales, lang.code, lang.locale, needed)
         for language in languages

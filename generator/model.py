@@ -132,6 +132,27 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A PDF made from one page of the site: the page's own HTML, printed."""
+
+    path: str
+    page: str  # the path of the page it is made from
+    label: str  # how messages name it: "nl, version of 2021-02-23"
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[Page, ...]
+    documents: tuple[Document, ...]
+    pdfs: dict[
+        tuple[str, str, str], str
+    ]  # (kind, language, YYYY-MM-DD) -> path; kind "statement" or "changes"
+
+    def pdf(self, kind: str, lang: str, version: Version) -> str | None:
+        return self.pdfs.get((kind, lang, version.date.isoformat()))
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the build made: file path (relative, forward slashes) to bytes."""
 

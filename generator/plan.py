@@ -1,16 +1,32 @@
 """The site map: which file goes where, for every (language, version). Refuses two outputs on one path.
 
-Every version keeps a permanent address, <lang>/<YYYY-MM-DD>/; the current one is also at <lang>/.
+Every version keeps a permanent address, <lang>/<YYYY-MM-DD>/, with its PDF beside it; the current
+one is also at <lang>/.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 
-from .model import Page, Publication, Version
+from .model import Document, Page, Plan, Publication, Version
 
 STYLESHEET = "style.css"
+PRINT_STYLESHEET = "print.css"
 INDEX = "statement.json"
+LEGAL_FORMS = re.compile(
+    r"\b(b\.?\s?v|n\.?\s?v|v\.?\s?o\.?\s?f|gmbh|ltd|inc|llc|s\.?a|plc)\b\.?", re.I
+)
+
+
+def N_(message: str) -> str:
+    """Marks a word of ours for the catalogs; translated where it is used."""
+    return message
+
+
+# Words in the names people save PDFs under; translated by the catalogs, like the pages' words.
+FILE_WORDS = (N_("privacy-statement"), N_("changes"))
 
 
 def current_path(lang: str) -> str:
@@ -31,6 +47,49 @@ def changelog_path(lang: str) -> str:
 
 def feed_path(lang: str) -> str:
     return f"{lang}/feed.xml"
+
+
+def slug(text: str) -> str:
+    """A company name as it stands in a file name: 'EMS Nederland B.V.' -> 'ems-nederland'."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", LEGAL_FORMS.sub("", text)).encode("ascii", "ignore").decode()
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def plan_site(publication: Publication, words: dict[str, dict[str, str]]) -> Plan:
+    """Every page and PDF; `words` are the translated FILE_WORDS per language."""
+    pages = plan_pages(publication)
+    company = slug(publication.settings.fact_values.get("company", ""))
+    pdfs, documents = {}, []
+    for page in pages:
+        if kind := _document_kind(page, publication):
+            name = "-".join(
+                filter(
+                    None,
+                    [words[page.lang]["privacy-statement"], company, page.version.date.isoformat()],
+                )
+            )
+            name = f"{name}-{words[page.lang]['changes']}" if kind == "changes" else name
+            path = page.path.removesuffix("index.html") + f"{name}.pdf"
+            pdfs[(kind, page.lang, page.version.date.isoformat())] = path
+            documents.append(
+                Document(
+                    path,
+                    page.path,
+                    f"{page.lang}, {kind} of the version of {page.version.date.isoformat()}",
+                )
+            )
+    _unique([*(p.path for p in pages), *(d.path for d in documents)])
+    return Plan(pages, tuple(documents), pdfs)
+
+
+def _document_kind(page: Page, publication: Publication) -> str | None:
+    if page.template == "statement.html" and page.path == version_path(page.lang, page.version):
+        return "statement"
+    if page.template == "comparison.html":
+        return "changes"
+    return None
 
 
 def plan_pages(publication: Publication) -> tuple[Page, ...]:
@@ -57,7 +116,8 @@ def plan_pages(publication: Publication) -> tuple[Page, ...]:
             pages += _each_language(
                 codes, "comparison.html", version, lambda lang, v=version: comparison_path(lang, v)
             )
-    return _unique(tuple(pages))
+    _unique([page.path for page in pages])
+    return tuple(pages)
 
 
 def _each_language(codes: list[str], template: str, version: Version, path) -> list[Page]:
@@ -69,10 +129,8 @@ def _alternates(codes: list[str], path) -> tuple[tuple[str, str], ...]:
     return tuple((lang, path(lang)) for lang in codes)
 
 
-def _unique(pages: tuple[Page, ...]) -> tuple[Page, ...]:
-    counts = Counter(page.path for page in pages)
-    doubled = sorted(path for path, count in counts.items() if count > 1)
+def _unique(paths: list[str]) -> None:
+    doubled = sorted(path for path, count in Counter(paths).items() if count > 1)
     if doubled:
         # a bug of ours, not an editor's mistake: keep the traceback
-        raise AssertionError(f"two pages planned on one path: {', '.join(doubled)}")
-    return pages
+        raise AssertionError(f"two outputs planned on one path: {', '.join(doubled)}")

@@ -9,14 +9,26 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import font_lato
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import dates
 from .changes import Piece, section_diff, word_diff
-from .model import Change, Page, Publication, Version
-from .plan import STYLESHEET, changelog_path, comparison_path, current_path, feed_path, version_path
+from .errors import StatementError
+from .model import Change, Page, Plan, Publication, Version
+from .plan import (
+    PRINT_STYLESHEET,
+    STYLESHEET,
+    changelog_path,
+    comparison_path,
+    current_path,
+    feed_path,
+    version_path,
+)
+
+FONTS = ("Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt")
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,8 @@ class Entry:
     href: str
     comparison_href: str | None
     changes: tuple[SectionChange, ...]
+    pdf_href: str | None
+    changes_pdf_href: str | None
 
 
 def environment(templates: Path, translations: gettext.GNUTranslations) -> Environment:
@@ -76,33 +90,54 @@ def environment(templates: Path, translations: gettext.GNUTranslations) -> Envir
 def render_pages(
     templates: Path,
     catalogs: dict[str, gettext.GNUTranslations],
-    pages: tuple[Page, ...],
+    plan: Plan,
     publication: Publication,
 ) -> dict[str, bytes]:
+    """Every page of the plan, and the stylesheets and fonts they use."""
     environments = {lang: environment(templates, catalog) for lang, catalog in catalogs.items()}
-    files = {page.path: render_page(environments[page.lang], page, publication) for page in pages}
-    files[STYLESHEET] = (templates / STYLESHEET).read_bytes()
-    return files
+    files = {
+        page.path: render_page(environments[page.lang], page, publication, plan)
+        for page in plan.pages
+    }
+    return files | assets(templates)
 
 
-def render_page(env: Environment, page: Page, publication: Publication) -> bytes:
-    context = _common(page, publication) | EXTRA[page.template](page, publication)
+def render_page(env: Environment, page: Page, publication: Publication, plan: Plan) -> bytes:
+    context = _common(page, publication, plan) | EXTRA[page.template](page, publication, plan)
     return env.get_template(page.template).render(context).encode("utf-8")
+
+
+def assets(templates: Path) -> dict[str, bytes]:
+    """Our stylesheets, and the font the pages and PDFs share, served from our own host."""
+    files = {name: (templates / name).read_bytes() for name in (STYLESHEET, PRINT_STYLESHEET)}
+    for name in FONTS:
+        path = Path(font_lato.font_directory) / name
+        if not path.is_file():
+            hint = "reinstall the project's dependencies (make site) to bring the font-lato package back"
+            raise StatementError(path, None, f"the font file {name} is missing", hint)
+        files[f"fonts/{name}"] = path.read_bytes()
+    return files
 
 
 # --- what every page has ------------------------------------------------------------------------
 
 
-def _common(page: Page, publication: Publication) -> dict:
+def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     settings = publication.settings
     links = [_link(page, lang, path) for lang, path in page.alternates]
+    version = page.version
     return {
         "lang": page.lang,
+        "html_lang": _locale(page).replace("_", "-"),
+        "created": _timestamp(version),
+        "description": version.summary.get(page.lang, ""),
         "facts": settings.fact_values,
         "alternates": links,
         "others": [link for link in links if link.lang != page.lang],
         "source": next(link for link in links if link.lang == settings.source_language),
         "stylesheet": url(page.path, STYLESHEET),
+        "print_stylesheet": url(page.path, PRINT_STYLESHEET),
+        "running_date": dates.long_date(version.date, _locale(page)),
         "canonical": _absolute(publication, page.path) if page.path != "index.html" else None,
         "home": url(page.path, current_path(page.lang)),
         "changelog": url(page.path, changelog_path(page.lang)),
@@ -152,7 +187,7 @@ def _absolute(publication: Publication, path: str) -> str | None:
 # --- one template each --------------------------------------------------------------------------
 
 
-def _statement(page: Page, publication: Publication) -> dict:
+def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
     following = publication.after(version)
     locale = _locale(page)
@@ -165,15 +200,18 @@ def _statement(page: Page, publication: Publication) -> dict:
         "until": _stamp(following.date, locale) if following else None,
         "current_href": url(page.path, current_path(page.lang)),
         "stale": {sid for lang, sid in version.stale if lang == page.lang},
+        "pdf": _pdf_href(page, plan, "statement", version),
     }
 
 
-def _changelog(page: Page, publication: Publication) -> dict:
-    entries = [_entry(page, publication, version) for version in reversed(publication.versions)]
+def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
+    entries = [
+        _entry(page, publication, plan, version) for version in reversed(publication.versions)
+    ]
     return {"entries": entries, "stamp": _stamp(publication.current.date, _locale(page))}
 
 
-def _comparison(page: Page, publication: Publication) -> dict:
+def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
     version, before = page.version, publication.before(page.version)
     ids = [s.id for s in version.statement.translation(page.lang).sections]
     ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
@@ -184,17 +222,17 @@ def _comparison(page: Page, publication: Publication) -> dict:
         _section_change(page, before, version, Change(sid, kinds.get(sid, "same"))) for sid in ids
     ]
     return {
-        "entry": _entry(page, publication, version),
+        "entry": _entry(page, publication, plan, version),
         "before_stamp": _stamp(before.date, _locale(page)),
         "before_href": url(page.path, version_path(page.lang, before)),
         "sections": sections,
     }
 
 
-def _feed(page: Page, publication: Publication) -> dict:
+def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
     """Feed readers want absolute links: they are, when base_url is set."""
     published = [v for v in reversed(publication.versions) if not v.draft]
-    entries = [_entry(page, publication, version, absolute=True) for version in published]
+    entries = [_entry(page, publication, plan, version, absolute=True) for version in published]
     return {
         "entries": entries,
         "feed_id": _urn(publication, f"feed/{page.lang}"),
@@ -206,7 +244,7 @@ def _feed(page: Page, publication: Publication) -> dict:
     }
 
 
-def _root(page: Page, publication: Publication) -> dict:
+def _root(page: Page, publication: Publication, plan: Plan) -> dict:
     return {"translation": publication.current.statement.translation(page.lang)}
 
 
@@ -219,7 +257,9 @@ EXTRA = {
 }
 
 
-def _entry(page: Page, publication: Publication, version: Version, absolute: bool = False) -> Entry:
+def _entry(
+    page: Page, publication: Publication, plan: Plan, version: Version, absolute: bool = False
+) -> Entry:
     before = publication.before(version)
     changes = publication.changes[publication.index(version)]
     comparison = _href(page, publication, comparison_path(page.lang, version), absolute)
@@ -232,6 +272,8 @@ def _entry(page: Page, publication: Publication, version: Version, absolute: boo
         href=_href(page, publication, version_path(page.lang, version), absolute),
         comparison_href=comparison if before else None,
         changes=tuple(_section_change(page, before, version, change) for change in changes),
+        pdf_href=_pdf_href(page, plan, "statement", version),
+        changes_pdf_href=_pdf_href(page, plan, "changes", version),
     )
 
 
@@ -258,6 +300,11 @@ def _find(version: Version | None, lang: str, section_id: str):
     )
 
 
+def _pdf_href(page: Page, plan: Plan, kind: str, version: Version) -> str | None:
+    path = plan.pdf(kind, page.lang, version)
+    return url(page.path, path) if path else None
+
+
 def _timestamp(version: Version) -> str:
     return f"{version.date.isoformat()}T00:00:00Z"
 
@@ -271,7 +318,7 @@ def _urn(publication: Publication, name: str) -> str:
 # --- statement.json ----------------------------------------------------------------------------
 
 
-def render_index(publication: Publication, pages: tuple[Page, ...]) -> bytes:
+def render_index(publication: Publication, plan: Plan) -> bytes:
     """site/statement.json: what was built, for machines."""
     settings = publication.settings
     index = {
@@ -281,12 +328,12 @@ def render_index(publication: Publication, pages: tuple[Page, ...]) -> bytes:
         "current": publication.current.date.isoformat(),
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
-        "versions": [_version_entry(publication, version) for version in publication.versions],
+        "versions": [_version_entry(publication, plan, v) for v in publication.versions],
     }
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _version_entry(publication: Publication, version: Version) -> dict:
+def _version_entry(publication: Publication, plan: Plan, version: Version) -> dict:
     statement = version.statement
     languages = [t.lang for t in statement.translations]
     return {
@@ -295,6 +342,10 @@ def _version_entry(publication: Publication, version: Version) -> dict:
         "draft": version.draft,
         "summary": version.summary,
         "pages": {lang: version_path(lang, version) for lang in languages},
+        "pdfs": {lang: plan.pdf("statement", lang, version) for lang in languages},
+        "changes_pdfs": {
+            lang: path for lang in languages if (path := plan.pdf("changes", lang, version))
+        },
         "sections": [
             {
                 "id": section.id,

@@ -1,0 +1,173 @@
+"""statement/statement.toml -> Settings: the values, and every problem with its line."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.config import read_settings
+from generator.errors import StatementError, flatten
+
+REPO_SETTINGS = Path(__file__).resolve().parents[1] / "statement" / "statement.toml"
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    path = tmp_path / "statement.toml"
+    shutil.copyfile(REPO_SETTINGS, path)
+    return path
+
+
+def problems(path: Path) -> list[StatementError]:
+    with pytest.raises((StatementError, ExceptionGroup)) as caught:
+        read_settings(path)
+    errors = flatten(caught.value)
+    assert errors, "the settings raised something other than StatementErrors"
+    return errors
+
+
+def only_problem(path: Path) -> StatementError:
+    errors = problems(path)
+    assert len(errors) == 1, [str(error) for error in errors]
+    return errors[0]
+
+
+def line_of(path: Path, fragment: str) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, 1) if fragment in line)
+
+
+def test_the_repository_settings():
+    settings = read_settings(REPO_SETTINGS)
+    assert settings.effective == datetime.date(2021, 2, 23)
+    assert settings.source_language == "nl"
+    assert [(lang.code, lang.locale, lang.name) for lang in settings.languages] == [
+        ("nl", "nl_NL", "Nederlands"),
+        ("en", "en_GB", "English"),
+    ]
+    assert settings.fact_values == {
+        "company": "EMS Nederland B.V.",
+        "street": "Transistorstraat 91",
+        "city": "Almere",
+        "kvk": "56150075",
+        "email": "info@ems.claims",
+        "website": "www.ems-csp.com",
+    }
+    assert settings.base_url is None
+
+
+def test_the_source_language_comes_first_whatever_the_order_in_the_file(settings_file, edit):
+    text = settings_file.read_text(encoding="utf-8")
+    nl = '[languages.nl]\nlocale = "nl_NL"\nname = "Nederlands"\n'
+    en = '[languages.en]\nlocale = "en_GB"\nname = "English"\n'
+    assert nl + "\n" + en in text
+    settings_file.write_text(text.replace(nl + "\n" + en, en + "\n" + nl), encoding="utf-8")
+    assert [lang.code for lang in read_settings(settings_file).languages] == ["nl", "en"]
+    edit(settings_file, 'source_language = "nl"', 'source_language = "en"')
+    assert [lang.code for lang in read_settings(settings_file).languages] == ["en", "nl"]
+
+
+def test_base_url_gets_a_trailing_slash(settings_file, edit):
+    edit(settings_file, "# base_url = ", "base_url = ")
+    assert read_settings(settings_file).base_url == "https://www.ems-csp.com/privacy/"
+    edit(settings_file, '"https://www.ems-csp.com/privacy/"', '"https://example.org/p"')
+    assert read_settings(settings_file).base_url == "https://example.org/p/"
+
+
+def test_base_url_must_be_a_web_address(settings_file, edit):
+    edit(settings_file, '# base_url = "https://www.ems-csp.com/privacy/"', 'base_url = "ftp://x"')
+    error = only_problem(settings_file)
+    assert "'base_url' is not a web address" in error.message
+    assert error.line == line_of(settings_file, "base_url =")
+
+
+def test_a_bom_and_crlf_line_ends_are_accepted(settings_file):
+    text = settings_file.read_text(encoding="utf-8")
+    settings_file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert read_settings(settings_file) == read_settings(REPO_SETTINGS)
+
+
+def test_toml_syntax_error_names_its_line(settings_file, edit):
+    edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
+    error = only_problem(settings_file)
+    assert error.message.startswith("TOML syntax error")
+    assert error.line == line_of(settings_file, "source_language =")
+    assert "(at line" not in error.message
+
+
+def test_missing_effective(settings_file, edit):
+    edit(settings_file, "effective = 2021-02-23\n", "")
+    error = only_problem(settings_file)
+    assert "'effective' is missing" in error.message
+    assert "effective = 2021-02-23" in error.hint
+
+
+def test_an_impossible_date_is_a_syntax_error_with_a_date_hint(settings_file, edit):
+    edit(settings_file, "effective = 2021-02-23", "effective = 2021-02-30")
+    error = only_problem(settings_file)
+    assert error.line == line_of(settings_file, "effective =")
+    assert "date that exists" in error.hint
+
+
+def test_a_quoted_date_is_refused(settings_file, edit):
+    edit(settings_file, "effective = 2021-02-23", 'effective = "2021-02-23"')
+    error = only_problem(settings_file)
+    assert error.message == "'effective' must be a date, not '2021-02-23'"
+    assert error.line == line_of(settings_file, "effective =")
+
+
+def test_a_date_and_time_is_refused(settings_file, edit):
+    edit(settings_file, "effective = 2021-02-23", "effective = 2021-02-23T10:00:00")
+    assert "'effective' must be a date" in only_problem(settings_file).message
+
+
+def test_missing_fact_points_at_the_facts_table(settings_file, edit):
+    edit(settings_file, 'kvk = "56150075"\n', "")
+    error = only_problem(settings_file)
+    assert error.message == "the fact 'kvk' is missing"
+    assert error.line == line_of(settings_file, "[facts]")
+
+
+def test_an_empty_fact_is_refused(settings_file, edit):
+    edit(settings_file, 'city = "Almere"', 'city = "  "')
+    error = only_problem(settings_file)
+    assert "'city' must be non-empty text" in error.message
+    assert error.line == line_of(settings_file, "city =")
+
+
+@pytest.mark.parametrize("locale", ["en_XX", "xx_YY", "en-GB", "nl_NL"])
+def test_unknown_or_foreign_locale(settings_file, edit, locale):
+    edit(settings_file, 'locale = "en_GB"', f'locale = "{locale}"')
+    error = only_problem(settings_file)
+    assert error.message == f"unknown locale '{locale}'"
+    assert error.line == line_of(settings_file, "[languages.en]") + 1
+    assert settings_file.read_text().split("\n")[error.line - 1] == f'locale = "{locale}"'
+
+
+def test_a_misspelt_setting_gets_a_suggestion(settings_file, edit):
+    edit(settings_file, "# base_url = ", "bas_url = ")
+    error = only_problem(settings_file)
+    assert error.message == "unknown setting 'bas_url'"
+    assert "did you mean 'base_url'?" in error.hint
+    assert error.line == line_of(settings_file, "bas_url =")
+
+
+def test_every_problem_is_reported_together(settings_file, edit):
+    edit(settings_file, 'kvk = "56150075"\n', "")
+    edit(settings_file, 'locale = "en_GB"', 'locale = "en_XX"')
+    edit(settings_file, 'source_language = "nl"', 'source_language = "fr"')
+    messages = sorted(error.message for error in problems(settings_file))
+    assert messages == [
+        "the fact 'kvk' is missing",
+        "the source language 'fr' is not one of the languages",
+        "unknown locale 'en_XX'",
+    ]
+
+
+def test_missing_settings_file(tmp_path):
+    error = only_problem(tmp_path / "statement.toml")
+    assert error.path == tmp_path / "statement.toml"
+    assert "missing" in error.message
