@@ -109,7 +109,12 @@ def render_page(env: Environment, page: Page, publication: Publication, plan: Pl
 
 def assets(templates: Path) -> dict[str, bytes]:
     """Our stylesheets, and the font the pages and PDFs share, served from our own host."""
-    files = {name: (templates / name).read_bytes() for name in (STYLESHEET, PRINT_STYLESHEET)}
+    files = {}
+    for name in (STYLESHEET, PRINT_STYLESHEET):
+        if not (templates / name).is_file():
+            hint = f"restore templates/{name} (git checkout -- templates/{name})"
+            raise StatementError(templates / name, None, f"the stylesheet {name} is missing", hint)
+        files[name] = (templates / name).read_bytes()
     for name in FONTS:
         path = Path(font_lato.font_directory) / name
         if not path.is_file():
