@@ -41,6 +41,7 @@ class Link:
     language_name: str  # the language's name in the page's language: "Dutch"
     headings: dict[str, str]  # section id -> heading in that language
     current: bool  # the link is to the page it is on
+    absolute: str  # the full address when base_url is set, for <link rel="alternate" hreflang>
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def assets(templates: Path) -> dict[str, bytes]:
 
 def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     settings = publication.settings
-    links = [_link(page, lang, path) for lang, path in page.alternates]
+    links = [_link(page, lang, path, settings.base_url) for lang, path in page.alternates]
     version = page.version
     return {
         "lang": page.lang,
@@ -152,7 +153,7 @@ def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     }
 
 
-def _link(page: Page, lang: str, path: str) -> Link:
+def _link(page: Page, lang: str, path: str, base_url: str | None) -> Link:
     statement = page.version.statement
     settings = statement.settings
     language = settings.language(lang)
@@ -160,7 +161,8 @@ def _link(page: Page, lang: str, path: str) -> Link:
     href = url(page.path, path)
     headings = {section.id: section.heading for section in statement.translation(lang).sections}
     name_here = Locale.parse(language.locale).get_language_name(page_locale) or language.name
-    return Link(lang, language.name, href, name_here, headings, path == page.path)
+    absolute = base_url + path.removesuffix("index.html") if base_url else href
+    return Link(lang, language.name, href, name_here, headings, path == page.path, absolute)
 
 
 def _stamp(day, locale: str) -> Markup:

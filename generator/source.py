@@ -111,8 +111,8 @@ def _heading_attrs(braces: str, opening: Token, env: dict) -> dict[str, str]:
         env["errors"].append(
             StatementError(env["path"], line, f"heading attributes {braces} are not allowed", hint)
         )
-        return {}
-    return attrs
+    # the id and classes still count, so that one mistake is reported once, not again as "no id"
+    return {key: value for key, value in attrs.items() if key in ("id", "class")}
 
 
 def _fact_rule(state: StateInline, silent: bool) -> bool:

@@ -545,6 +545,8 @@ def test_canonical_links_only_with_a_base_url(project, build, edit):
         html = read(project / "site" / lang / "index.html")
         assert f'<link rel="canonical" href="https://example.org/privacy/{lang}/">' in html
         assert html.count('rel="canonical"') == 1
+        for other in ("nl", "en"):  # search engines want full addresses in hreflang links
+            assert f'hreflang="{other}" href="https://example.org/privacy/{other}/">' in html
     assert 'rel="canonical"' not in read(project / "site" / "index.html")
 
 
