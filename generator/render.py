@@ -11,7 +11,8 @@ from pathlib import Path
 
 import font_lato
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import dates
@@ -73,7 +74,9 @@ class Entry:
     changes_pdf_href: str | None
 
 
-def environment(templates: Path, translations: gettext.GNUTranslations) -> Environment:
+def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -> Environment:
+    """One environment for every language: each template is compiled once, and its words are
+    translated by the catalog of the language being rendered (the context's `lang`)."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=True,
@@ -84,7 +87,16 @@ def environment(templates: Path, translations: gettext.GNUTranslations) -> Envir
         keep_trailing_newline=True,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(translations, newstyle=True)
+
+    @pass_context
+    def translate(context: Context, message: str) -> str:
+        return catalogs[context["lang"]].gettext(message)
+
+    @pass_context
+    def translate_plural(context: Context, singular: str, plural: str, n: int) -> str:
+        return catalogs[context["lang"]].ngettext(singular, plural, n)
+
+    env.install_gettext_callables(translate, translate_plural, newstyle=True)
     return env
 
 
@@ -95,11 +107,8 @@ def render_pages(
     publication: Publication,
 ) -> dict[str, bytes]:
     """Every page of the plan, and the stylesheets and fonts they use."""
-    environments = {lang: environment(templates, catalog) for lang, catalog in catalogs.items()}
-    files = {
-        page.path: render_page(environments[page.lang], page, publication, plan)
-        for page in plan.pages
-    }
+    env = environment(templates, catalogs)
+    files = {page.path: render_page(env, page, publication, plan) for page in plan.pages}
     return files | assets(templates)
 
 
