@@ -40,6 +40,7 @@ class Section:
     html: str  # the body, rendered and safe
     blocks: tuple[str, ...]  # each paragraph or list item as plain text, whitespace folded
     line: int  # the heading's line in the Markdown file
+    classes: tuple[str, ...] = ()  # `{#rights .right_access}`: the GDPR disclosures it covers
 
     @property
     def text(self) -> str:

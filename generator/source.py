@@ -304,7 +304,8 @@ def _section(tokens: list[Token], path: Path, env: dict) -> Section:
             )
         )
     html = env["render"](body) if body else ""
-    return Section(section_id, heading, html, _blocks(body), line)
+    classes = tuple(str(tokens[0].attrGet("class") or "").split())
+    return Section(section_id, heading, html, _blocks(body), line, classes)
 
 
 def _duplicate_ids(sections: list[Section], path: Path) -> list[StatementError]:
