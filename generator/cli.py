@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .build import build as build_site
+from .check import as_json, as_text, examine
 from .errors import StatementError, flatten
 
 
@@ -57,6 +58,39 @@ def build(
     for note in site.notes:
         click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
+
+
+ROOT = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="The project folder (holds statement/, templates/, locales/).",
+)
+CACHE = click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where rebuilds keep what they may reuse [default: ROOT/.cache].",
+)
+
+
+@main.command()
+@ROOT
+@CACHE
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people; json for CI, a list of findings.",
+)
+def check(root: Path, cache: Path | None, output: str) -> None:
+    """Check the statement without writing a site: everything the build refuses, the GDPR's
+    required disclosures, stale translations, undated changes and unused facts."""
+    root = root.resolve()
+    report = examine(root, cache).report
+    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    sys.exit(1 if report.to_fix else 0)
 
 
 def _report(errors: list[StatementError], root: Path) -> None:

@@ -15,7 +15,17 @@ from .model import Language, Settings
 
 SETTINGS = "statement.toml"
 REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
-KNOWN_SETTINGS = ("effective", "source_language", "base_url", "languages", "facts", "summary")
+KNOWN_SETTINGS = (
+    "effective",
+    "source_language",
+    "base_url",
+    "languages",
+    "facts",
+    "summary",
+    "accepted_gaps",
+)
+# How `statement release` starts each language's summary: the build refuses it until rewritten.
+SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
@@ -25,7 +35,9 @@ def read_settings(path: Path) -> Settings:
     return settings_from(SourceFiles(path.parent))
 
 
-def settings_from(source: SourceFiles) -> Settings:
+def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Settings:
+    """The settings of one revision; `placeholders` lets a summary `statement release` reset
+    through (the diff and release read a statement whose summary is still to be written)."""
     path = source.path(SETTINGS)
     text = source.text(SETTINGS, "the settings file statement.toml")
     data = _parse(path, text)
@@ -36,7 +48,8 @@ def settings_from(source: SourceFiles) -> Settings:
     source = _source_language(data, languages, where, errors)
     facts = _facts(data, where, errors)
     base_url = _base_url(data, where, errors)
-    summary = _summary(data, languages, where, errors)
+    summary = _summary(data, languages, where, errors, placeholders)
+    _accepted_gaps(data, where, errors)
     raise_all(errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source))
     return Settings(effective, source, ordered, facts, base_url, summary)
@@ -202,7 +215,7 @@ def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
 
 
 def _summary(
-    data: dict, languages: list, where: _Locator, errors: list
+    data: dict, languages: list, where: _Locator, errors: list, placeholders: bool = False
 ) -> tuple[tuple[str, str], ...]:
     """What changed in this version, in every language; required per version by the history."""
     table = data.get("summary", {})
@@ -224,8 +237,48 @@ def _summary(
             errors.append(
                 where.error(f"the {lang} summary must be non-empty text", hint, lang, "summary")
             )
+        elif not placeholders and text.strip().startswith(SUMMARY_PLACEHOLDER):
+            hint = f'replace it with what changed in this version, in plain words: {lang} = "…"'
+            message = f"the {lang} summary is still the placeholder `statement release` wrote"
+            errors.append(where.error(message, hint, lang, "summary"))
     return tuple(
         (lang, " ".join(text.split()))
         for lang, text in table.items()
         if lang in codes and isinstance(text, str) and text.strip()
     )
+
+
+def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...]:
+    """[accepted_gaps]: the GDPR disclosures the statement knowingly leaves out, as
+    (disclosure id, the editor's written reason, its line in statement.toml)."""
+    path = source.path(SETTINGS)
+    text = source.text(SETTINGS, "the settings file statement.toml")
+    where, errors = _Locator(path, text), []
+    gaps = _accepted_gaps(_parse(path, text), where, errors)
+    raise_all(errors)
+    return gaps
+
+
+def setting_line(source: SourceFiles, key: str, table: str | None = None) -> int | None:
+    """The line of a key (in a table) in statement.toml, for messages about it."""
+    return _Locator(source.path(SETTINGS), source.text(SETTINGS, "statement.toml")).line(key, table)
+
+
+def _accepted_gaps(
+    data: dict, where: _Locator, errors: list
+) -> tuple[tuple[str, str, int | None], ...]:
+    table = data.get("accepted_gaps", {})
+    if not isinstance(table, dict):
+        hint = 'write it as a table: [accepted_gaps] with one line per gap: dpo_contact = "why"'
+        errors.append(where.error("'accepted_gaps' must be a table", hint, "accepted_gaps"))
+        return ()
+    gaps = []
+    for name, reason in table.items():
+        line = where.line(name, "accepted_gaps")
+        if isinstance(reason, str) and reason.strip():
+            gaps.append((name, " ".join(reason.split()), line))
+            continue
+        hint = f'write why the statement leaves it out, in plain words: {name} = "…"'
+        message = f"the accepted gap '{name}' needs its reason as text"
+        errors.append(StatementError(where.path, line, message, hint))
+    return tuple(gaps)

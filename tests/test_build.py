@@ -128,7 +128,9 @@ def test_a_second_build_replaces_the_site_whole(project, build, edit, site_files
     assert build(project).exit_code == 0
     (project / "site" / "stray.txt").write_text("left from before")
     edit(
-        project / "statement" / "nl.md", "## Bewaartermijn {#retention}", "## Bewaren {#retention}"
+        project / "statement" / "nl.md",
+        "## Bewaartermijn {#retention .retention}",
+        "## Bewaren {#retention .retention}",
     )
     result = build(project)
     assert result.exit_code == 0, result.stderr
@@ -264,7 +266,7 @@ BAD_INPUTS = {
     ),
     "unknown-fact-in-english": _unknown_fact_in_english,
     "heading-without-id": _break_nl(
-        "## Bewaartermijn {#retention}",
+        "## Bewaartermijn {#retention .retention}",
         "## Bewaartermijn\n",
         "the section 'Bewaartermijn' has no id",
     ),
@@ -315,7 +317,7 @@ BAD_INPUTS = {
         "niet langer dan nodig", "niet [langer](#bewaren) dan nodig", "#bewaren goes to no section"
     ),
     "heading-attributes": _break_nl(
-        "## Bewaartermijn {#retention}",
+        "## Bewaartermijn {#retention .retention}",
         "## Bewaartermijn {#retention onclick=foo}",
         "heading attributes {#retention onclick=foo} are not allowed",
     ),

@@ -107,7 +107,8 @@ def test_heading_lines_point_into_the_markdown(statement):
     lines = (REPO / "statement" / "nl.md").read_text(encoding="utf-8").split("\n")
     for section in nl.sections:
         assert lines[section.line - 1].startswith("## ")
-        assert lines[section.line - 1].endswith("{#" + section.id + "}")
+        tags = "".join(f" .{name}" for name in section.classes)
+        assert lines[section.line - 1].endswith("{#" + section.id + tags + "}")
 
 
 def test_facts_are_substituted(statement):

@@ -177,7 +177,7 @@ def test_a_stale_translation_is_marked_on_its_section(repo: StatementRepo) -> No
 
 def test_an_editorial_source_change_does_not_make_a_translation_stale(repo: StatementRepo) -> None:
     repo.edit("nl.md", RETENTION_NL, RETENTION_NL + " ")  # whitespace only: not even a change
-    repo.edit("nl.md", "Bewaartermijn {#retention}", "Bewaartermijnen {#retention}")
+    repo.edit("nl.md", "## Bewaartermijn {#retention", "## Bewaartermijnen {#retention")
     repo.commit("Meervoud\n\nEditorial: the heading reads better in the plural")
     assert run_build(repo.root).exit_code == 0
     assert index(repo)["versions"][0]["stale"] == []
