@@ -372,3 +372,25 @@ def _mismatch(
     message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
     hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
     return StatementError(translation.path, line, message, hint)
+
+
+SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
+FENCE = re.compile(r"(```|~~~)")
+
+
+def section_fingerprints(text: str) -> dict[str, str]:
+    """Each section's heading and Markdown with whitespace folded, by id, without parsing.
+
+    Reading a long history parses only the versions it publishes; for every other commit this is
+    enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fenced = False
+    for line in text.split("\n"):
+        fenced ^= bool(FENCE.match(line.lstrip()))
+        heading = None if fenced else SECTION_HEADING.fullmatch(line.rstrip())
+        if heading:
+            current = sections.setdefault(heading.group(2), [])
+        if current is not None:
+            current.append(line)
+    return {section_id: _fold(" ".join(lines)) for section_id, lines in sections.items()}

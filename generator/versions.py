@@ -15,27 +15,72 @@ from pathlib import Path
 
 from .config import settings_from
 from .errors import StatementError, attempt, raise_all
-from .files import SourceFiles
+from .files import SourceFiles, read_text
 from .history import History, Revision
-from .model import Statement, Version
-from .source import statement_from
+from .model import Settings, Statement, Version
+from .source import section_fingerprints, statement_from
 
 EDITORIAL_FILE = "editorial-commits"
 HASH = re.compile(r"[0-9a-f]{7,40}")
 
 
 @dataclass(frozen=True)
-class Parsed:
-    """One revision of statement/, read; `statement` is None when it did not read cleanly."""
+class Revised:
+    """One commit of statement/, read cheaply: its date and what each section says.
+
+    Only the commits a version publishes are parsed in full; for the others, fingerprints of the
+    sections' Markdown (whitespace folded) tell which sections a commit touched."""
 
     revision: Revision
     source: SourceFiles
-    statement: Statement | None
-    errors: tuple[StatementError, ...]
+    settings: Settings | None  # None when its statement.toml does not read
+    said: dict[tuple[str, str], str]  # (language, section id) -> fingerprint
+    settings_blob: str
 
     @property
     def date(self) -> date:
-        return self.statement.settings.effective
+        return self.settings.effective
+
+
+class Reader:
+    """Reads the revisions of one history, each file and each statement at most once."""
+
+    def __init__(self, folder: Path, history: History) -> None:
+        self.folder, self.history = folder, history
+        self.settings: dict[str, Settings | None] = {}
+        self.fingerprints: dict[str, dict[str, str]] = {}
+        self.statements: dict[str, tuple[Statement | None, list[StatementError]]] = {}
+        self.translations: dict = {}  # statement_from's cache: unchanged texts are parsed once
+
+    def revised(self, revision: Revision) -> Revised:
+        blobs = dict(revision.blobs)
+        source = SourceFiles(self.folder, self.history.files(revision), revision.short)
+        settings_blob = blobs.get("statement.toml", "")
+        if settings_blob not in self.settings:
+            self.settings[settings_blob] = attempt(lambda: settings_from(source))[0]
+        settings = self.settings[settings_blob]
+        said = {} if settings is None else self._said(source, blobs, settings)
+        return Revised(revision, source, settings, said, settings_blob)
+
+    def _said(self, source: SourceFiles, blobs: dict, settings: Settings) -> dict:
+        said = {}
+        for language in settings.languages:
+            blob = blobs.get(f"{language.code}.md", "")
+            if blob not in self.fingerprints:
+                text = source.blobs.get(f"{language.code}.md", b"").decode("utf-8", "replace")
+                self.fingerprints[blob] = section_fingerprints(text.replace("\r\n", "\n"))
+            said |= {(language.code, sid): f for sid, f in self.fingerprints[blob].items()}
+        return said
+
+    def statement(self, revised: Revised) -> tuple[Statement | None, list[StatementError]]:
+        """The revision parsed in full, or the problems that kept it from reading."""
+        key = revised.revision.commit
+        if key not in self.statements:
+            source = revised.source
+            self.statements[key] = attempt(
+                lambda: statement_from(source, settings_from(source), self.translations)
+            )
+        return self.statements[key]
 
 
 def read_working_tree(folder: Path, cache: dict | None = None) -> Statement:
@@ -45,21 +90,21 @@ def read_working_tree(folder: Path, cache: dict | None = None) -> Statement:
 
 def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     """Every published version, oldest first, and the draft of the next one if there is one."""
-    cache: dict = {}
     if history is None or not history.revisions:
-        statement = read_working_tree(folder, cache)
-        return _checked_summaries(
-            (Version(statement.settings.effective, statement, draft=history is not None),)
-        )
+        statement = read_working_tree(folder)
+        draft = history is not None
+        return _checked_summaries((Version(statement.settings.effective, statement, draft=draft),))
     marked = editorial_commits(folder)
-    parsed = [_parse(folder, history, revision, cache) for revision in history.revisions]
-    raise_all(
-        [*_final_errors(parsed), *_backward_dates(parsed), *_unmarked_changes(parsed, marked)]
-    )
-    good = [p for p in parsed if p.statement is not None]
-    versions = [_version(good[: i + 1], marked) for i, p in enumerate(good) if _is_final(good, i)]
+    reader = Reader(folder, history)
+    revised = [reader.revised(revision) for revision in history.revisions]
+    _, head_errors = reader.statement(revised[-1])
+    raise_all(head_errors)  # history cannot be mended, but what is published now must read
+    good = [r for r in revised if r.settings is not None]
+    raise_all([*_backward_dates(good), *_unmarked_changes(good, marked, reader)])
+    stale = _stale(good, marked)
+    versions = [_version(good, i, stale[i], reader) for i in range(len(good)) if _is_final(good, i)]
     if history.dirty:
-        versions = _with_draft(versions, read_working_tree(folder, cache), good, marked)
+        versions = _with_draft(versions, folder, good, marked)
     return _checked_summaries(tuple(versions))
 
 
@@ -82,35 +127,37 @@ def editorial_commits(folder: Path) -> tuple[str, ...]:
     return tuple(hashes)
 
 
-def _parse(folder: Path, history: History, revision: Revision, cache: dict) -> Parsed:
-    source = SourceFiles(folder, history.files(revision), revision.short)
-    statement, errors = attempt(lambda: statement_from(source, settings_from(source), cache))
-    return Parsed(revision, source, statement, tuple(errors))
-
-
-def _is_final(good: list[Parsed], index: int) -> bool:
+def _is_final(good: list[Revised], index: int) -> bool:
     """The newest commit carrying its date: the one whose text is published."""
     return index == len(good) - 1 or good[index + 1].date != good[index].date
 
 
-def _final_errors(parsed: list[Parsed]) -> list[StatementError]:
-    """A commit that does not read is passed over (history cannot be mended); the newest must read."""
-    return list(parsed[-1].errors)
+def _version(good: list[Revised], index: int, stale: frozenset, reader: Reader) -> Version:
+    """The version whose newest commit is good[index]; a commit that does not read is passed
+    over for the one before it with the same date."""
+    day = good[index].date
+    for candidate in reversed([r for r in good[: index + 1] if r.date == day]):
+        statement, _ = reader.statement(candidate)
+        if statement is not None:
+            return Version(day, statement, candidate.revision.commit, stale=stale)
+    _, errors = reader.statement(good[index])
+    raise_all(errors)
+    raise AssertionError("a revision without a statement had no errors")
 
 
-def _backward_dates(parsed: list[Parsed]) -> list[StatementError]:
+def _backward_dates(good: list[Revised]) -> list[StatementError]:
     errors, seen = [], []
-    for p in (p for p in parsed if p.statement is not None):
-        if seen and p.date != seen[-1] and (p.date < seen[-1] or p.date in seen):
-            path = p.source.path("statement.toml")
+    for r in good:
+        if seen and r.date != seen[-1] and (r.date < seen[-1] or r.date in seen):
+            path = r.source.path("statement.toml")
             word = (
-                "reuses the earlier date" if p.date in seen else "moves the effective date back to"
+                "reuses the earlier date" if r.date in seen else "moves the effective date back to"
             )
-            message = f"commit {p.revision.short} {word} {p.date.isoformat()} (the version before is {seen[-1].isoformat()})"
+            message = f"commit {r.revision.short} {word} {r.date.isoformat()} (the version before is {seen[-1].isoformat()})"
             hint = "effective dates only go forward: set a date after the latest version's in statement.toml"
             errors.append(StatementError(path, None, message, hint))
-        elif not seen or p.date != seen[-1]:
-            seen.append(p.date)
+        elif not seen or r.date != seen[-1]:
+            seen.append(r.date)
     return errors
 
 
@@ -123,8 +170,7 @@ def said(statement: Statement) -> dict[tuple[str, str], tuple[str, str]]:
     }
 
 
-def _changed(before: Statement, after: Statement) -> list[tuple[str, str]]:
-    old, new = said(before), said(after)
+def _changed(old: dict, new: dict) -> list[tuple[str, str]]:
     return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
@@ -132,27 +178,35 @@ def _is_editorial(revision: Revision, marked: tuple[str, ...]) -> bool:
     return bool(revision.editorial) or any(revision.commit.startswith(entry) for entry in marked)
 
 
-def _unmarked_changes(parsed: list[Parsed], marked: tuple[str, ...]) -> list[StatementError]:
-    """The effective-date guard: new words under an old date must be marked editorial."""
-    good = [p for p in parsed if p.statement is not None]
+def _unmarked_changes(
+    good: list[Revised], marked: tuple[str, ...], reader: Reader
+) -> list[StatementError]:
+    """The effective-date guard: new words under an old date must be marked editorial. Commits
+    whose sections' Markdown is the same but for whitespace are passed without parsing; the rest
+    are compared by what they render to."""
     errors = []
     for before, after in itertools.pairwise(good):
         if after.date != before.date or _is_editorial(after.revision, marked):
             continue
-        if changed := _changed(before.statement, after.statement):
-            errors.append(_guard_error(after, changed))
+        if before.said == after.said and before.settings_blob == after.settings_blob:
+            continue
+        (old, _), (new, _) = reader.statement(before), reader.statement(after)
+        if old is not None and new is not None and (changed := _changed(said(old), said(new))):
+            errors.append(_guard_error(after, new, changed))
     return errors
 
 
-def _guard_error(parsed: Parsed, changed: list[tuple[str, str]]) -> StatementError:
+def _guard_error(
+    revised: Revised, statement: Statement, changed: list[tuple[str, str]]
+) -> StatementError:
     lang, section_id = changed[0]
-    translation = parsed.statement.translation(lang)
+    translation = statement.translation(lang)
     line = next((s.line for s in translation.sections if s.id == section_id), None)
     by_language: dict[str, list[str]] = {}
     for changed_lang, changed_id in changed:
         by_language.setdefault(changed_lang, []).append(changed_id)
     where = "; ".join(f"{code}: {', '.join(ids)}" for code, ids in by_language.items())
-    short, day = parsed.revision.short, parsed.date.isoformat()
+    short, day = revised.revision.short, revised.date.isoformat()
     message = f"commit {short} changes what the statement says ({where}) but keeps the date {day}"
     hint = (
         f"either set a new effective date with a [summary] in every language in statement.toml, or mark the "
@@ -161,48 +215,41 @@ def _guard_error(parsed: Parsed, changed: list[tuple[str, str]]) -> StatementErr
     return StatementError(translation.path, line, message, hint)
 
 
-def _version(history: list[Parsed], marked: tuple[str, ...]) -> Version:
-    final = history[-1]
-    return Version(
-        final.date, final.statement, final.revision.commit, stale=_stale(history, marked)
-    )
-
-
-def _stale(history: list[Parsed], marked: tuple[str, ...]) -> frozenset[tuple[str, str]]:
-    """Translated sections whose source text changed later than they did (editorial source edits
-    do not count: they change no meaning the translation must follow)."""
-    source = history[-1].statement.settings.source_language
+def _stale(good: list[Revised], marked: tuple[str, ...]) -> list[frozenset[tuple[str, str]]]:
+    """For each revision, the translated sections whose source text changed later than they did,
+    in one pass. Editorial source edits do not count: they change no meaning to follow."""
     last_change: dict[tuple[str, str], int] = {}
-    for index, (before, after) in enumerate(zip([None, *history], history, strict=False)):
-        changed = (
-            said(after.statement).keys()
-            if before is None
-            else _changed(before.statement, after.statement)
-        )
-        for lang, section_id in changed:
-            if lang != source or index == 0 or not _is_editorial(after.revision, marked):
+    stale = []
+    for index, revised in enumerate(good):
+        source = revised.settings.source_language
+        before = good[index - 1].said if index else {}
+        for lang, section_id in _changed(before, revised.said):
+            if lang != source or index == 0 or not _is_editorial(revised.revision, marked):
                 last_change[(lang, section_id)] = index
-    translations = history[-1].statement.translations
-    return frozenset(
-        (t.lang, s.id)
-        for t in translations[1:]
-        for s in t.sections
-        if last_change.get((source, s.id), -1) > last_change.get((t.lang, s.id), -1)
-    )
+        stale.append(frozenset(
+            (lang, sid) for lang, sid in revised.said
+            if lang != source and last_change.get((source, sid), -1) > last_change.get((lang, sid), -1)
+        ))  # fmt: skip
+    return stale
 
 
 def _with_draft(
-    versions: list[Version], draft: Statement, good: list[Parsed], marked: tuple[str, ...]
+    versions: list[Version], folder: Path, good: list[Revised], marked: tuple[str, ...]
 ) -> list[Version]:
+    draft = read_working_tree(folder)
     day, last = draft.settings.effective, versions[-1]
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml"
-        raise StatementError(Path("statement/statement.toml"), None, message, hint)
-    working = Parsed(
-        Revision("", "", ()), SourceFiles(draft.translations[0].path.parent), draft, ()
-    )
-    version = Version(day, draft, None, draft=True, stale=_stale([*good, working], marked))
+        raise StatementError(folder / "statement.toml", None, message, hint)
+    said_now = {
+        (t.lang, sid): f
+        for t in draft.translations
+        for sid, f in section_fingerprints(read_text(t.path, t.path.name)).items()
+    }
+    working = Revised(Revision("", "", ()), SourceFiles(folder), draft.settings, said_now, "")
+    stale = _stale([*good, working], marked)[-1]
+    version = Version(day, draft, None, draft=True, stale=stale)
     return [*versions[:-1], version] if day == last.date else [*versions, version]
 
 
