@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -10,6 +11,15 @@ import click
 from .build import build as build_site
 from .check import as_json, as_text, examine
 from .errors import StatementError, flatten
+from .files import SourceFiles
+from .release import (
+    diff_lines,
+    differences,
+    last_version,
+    release,
+    version_named,
+    working_statement,
+)
 
 
 @click.group()
@@ -91,6 +101,91 @@ def check(root: Path, cache: Path | None, output: str) -> None:
     report = examine(root, cache).report
     click.echo(as_json(report, root) if output == "json" else as_text(report, root))
     sys.exit(1 if report.to_fix else 0)
+
+
+@main.command(name="release")
+@ROOT
+@click.option(
+    "--date",
+    "day",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The new version's effective date, YYYY-MM-DD: after the current version's.",
+)
+def release_command(root: Path, day) -> None:
+    """Prepare the next version: set its date, reset [summary] to be written, and list what
+    changed in each language since the last version."""
+    root = root.resolve()
+    try:
+        released = release(root, day.date())
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was changed")
+    click.echo(
+        f"statement/statement.toml: effective = {released.day.isoformat()}; [summary] reset."
+    )
+    if released.previous is None:
+        click.echo("There is no committed version before it to compare with.")
+    else:
+        click.echo(f"What changed since the version of {released.previous.isoformat()}:")
+        for changed in released.changed:
+            click.echo(
+                f"  [{changed.lang}] #{changed.section_id} ({changed.kind}): {changed.heading}"
+            )
+        if not released.changed:
+            click.echo("  nothing yet: no section says anything new.")
+    click.echo(
+        "Now write in [summary] what changed, in every language, in place of each "
+        '"FILL IN: …"; the build refuses the version until you have.'
+    )
+
+
+@main.command()
+@ROOT
+@click.argument("from_version", metavar="[FROM]", required=False)
+@click.argument("to_version", metavar="[TO]", required=False)
+def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
+    """Print what changed between two versions, named by their dates (YYYY-MM-DD). Without
+    them: from the last version to the text being edited; with FROM only: to that text."""
+    root = root.resolve()
+    try:
+        before = version_named(root, from_version) or _last(root)
+        after = version_named(root, to_version)
+        statement = after.statement if after else working_statement(SourceFiles(root / "statement"))
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing to compare")
+    target = f"the version of {after.date.isoformat()}" if after else "the text being edited"
+    click.echo(f"Changes from the version of {before.date.isoformat()} to {target}:")
+    changes = differences(before.statement, statement)
+    for changed in changes:
+        click.echo("")
+        for line in diff_lines(changed):
+            click.echo(_coloured(line))
+    if not changes:
+        click.echo("none: every section says the same.")
+
+
+def _last(root: Path):
+    last = last_version(root)
+    if last is None:
+        hint = "commit the statement first: diff compares with the versions in git"
+        raise StatementError(root / "statement", None, "there is no committed version yet", hint)
+    return last
+
+
+def _coloured(line: str) -> str:
+    """Deleted words red, inserted green, in a terminal; the [- -] and {+ +} marks stay for
+    anyone reading without colour."""
+    line = re.sub(r"\[-.*?-\]", lambda m: click.style(m.group(0), fg="red"), line)
+    return re.sub(r"\{\+.*?\+\}", lambda m: click.style(m.group(0), fg="green"), line)
+
+
+def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
+    unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
+    for key in sorted(unique):
+        error = unique[key]
+        click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
+    click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
+    sys.exit(1)
 
 
 def _report(errors: list[StatementError], root: Path) -> None:
