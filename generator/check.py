@@ -273,7 +273,7 @@ def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) ->
     for translation in statement.translations:
         text = translation.path.read_text(encoding="utf-8-sig")
         used |= {name for name in FACT.findall(text)}
-    for template in sorted(templates.glob("*")) if templates.is_dir() else ():
+    for template in sorted(templates.rglob("*.html")) + sorted(templates.rglob("*.xml")):
         for found in TEMPLATE_FACT.finditer(template.read_text(encoding="utf-8")):
             used.add(found.group(1) or found.group(2))
     path = source.path("statement.toml")

@@ -20,6 +20,7 @@ from .release import (
     version_named,
     working_statement,
 )
+from .serve import serve as serve_preview
 
 
 @click.group()
@@ -164,6 +165,21 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
         click.echo("none: every section says the same.")
 
 
+@main.command()
+@ROOT
+@CACHE
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="The port of the preview on 127.0.0.1.")  # fmt: skip
+def serve(root: Path, cache: Path | None, port: int) -> None:
+    """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
+    reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
+    root = root.resolve()
+    try:
+        serve_preview(root, port, cache, click.echo)
+    except* StatementError as group:
+        _stop(flatten(group), root, "No preview")
+
+
 def _last(root: Path):
     last = last_version(root)
     if last is None:
@@ -183,7 +199,9 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
+        where = error.where(root)  # the project itself, for a problem of no one file
+        where = "" if where == "." else f"{where}: "
+        click.echo(f"{where}{error.message}\n    fix: {error.hint}", err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 

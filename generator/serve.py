@@ -1,0 +1,174 @@
+"""`statement serve`: the site as the editor saves it, at http://127.0.0.1:8000/.
+
+mkdocs' live-reload server watches statement/, templates/ and locales/, rebuilds after a save
+and reloads the open page. The preview is built into a temporary folder and marked up there
+only: the check's findings as a banner, the reload script and a policy that lets it run. The
+published build never passes through here, so it never carries any of them.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import re
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.livereload import LiveReloadServer
+
+from .check import SEVERITIES, Finding, Report, as_text, examine
+from .errors import StatementError
+from .model import Site
+from .site import write_site
+
+HOST = "127.0.0.1"  # the editor's own machine only: a draft is not for the network
+WATCHED = ("statement", "templates", "locales")
+STYLESHEET = "_preview/preview.css"
+CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")')
+BODY = re.compile(rb"<body[^>]*>")
+PREVIEW_CSS = b"""\
+.preview-banner { margin: 0; padding: 0.75rem 1rem; font: 0.9rem/1.4 sans-serif;
+  background: #fff4d6; color: #222; border-bottom: 2px solid #c98a00; }
+.preview-banner.preview-failed { background: #ffe3e0; border-color: #b3261e; }
+.preview-banner summary { cursor: pointer; }
+.preview-banner ul { margin: 0.5rem 0 0; padding-left: 1.25rem; }
+.preview-banner .fix { display: block; color: #444; }
+.preview-banner code { font-size: 0.85rem; }
+"""
+
+
+class Preview:
+    """Builds the preview after every save; remembers the last good build to show under an error."""
+
+    def __init__(self, root: Path, cache: Path | None, out: Path, echo: Callable[..., None]):
+        self.root, self.cache, self.out, self.echo = root, cache, out, echo
+        self.last_good: dict[str, bytes] = {}
+
+    def rebuild(self) -> None:
+        examined = examine(self.root, self.cache)
+        report = examined.report
+        if examined.site is not None:
+            self.last_good = dict(examined.site.files)
+            files = _marked(self.last_good, _banner(report, self.root, failed=False))
+            self.echo(f"{_now()} Rebuilt: {_counts(report)}.")
+        else:
+            files = _marked(self.last_good or _empty(), _banner(report, self.root, failed=True))
+            self.echo(f"{_now()} The save could not be built; the preview shows why.", err=True)
+            self.echo(as_text(_errors_only(report), self.root), err=True)
+        write_site(Site(tuple(sorted(files.items()))), self.out)
+
+
+def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) -> None:
+    """Serve the preview until interrupted (Ctrl+C)."""
+    folder = Path(tempfile.mkdtemp(prefix="statement-preview-"))
+    logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # no line per request
+    try:
+        preview = Preview(root, cache, folder / "site", echo)
+        preview.rebuild()
+        server = LiveReloadServer(preview.rebuild, HOST, port, str(folder / "site"))
+        for part in WATCHED:
+            if (root / part).is_dir():
+                server.watch(str(root / part))
+        _run(server, root, port, echo)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(server: LiveReloadServer, root: Path, port: int, echo: Callable[..., None]) -> None:
+    _require_free(root, port)
+    echo(f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it.")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        echo("Preview stopped.")
+    finally:
+        server.shutdown()
+
+
+def _require_free(root: Path, port: int) -> None:
+    """A busy port, said in the editor's words rather than as a socket's error."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            hint = f"stop what uses it, or choose another port: statement serve --port {port + 1}"
+            raise StatementError(root, None, f"port {port} is already in use", hint) from None
+
+
+# --- the preview's own marks, on its copy of the pages ------------------------------------------
+
+
+def _marked(files: dict[str, bytes], banner: str) -> dict[str, bytes]:
+    marked = {
+        path: _with_banner(data, banner) if path.endswith(".html") else data
+        for path, data in files.items()
+    }
+    return marked | {STYLESHEET: PREVIEW_CSS}
+
+
+def _with_banner(page: bytes, banner: str) -> bytes:
+    text = page.decode("utf-8")
+    # the reload script is inline and asks the server for news: the preview's policy allows both
+    text = CSP.sub(r"\1script-src 'unsafe-inline'; connect-src 'self'; ", text, count=1)
+    link = f'<link rel="stylesheet" href="/{STYLESHEET}">\n</head>'
+    data = text.replace("</head>", link, 1).encode("utf-8")
+    found = BODY.search(data)
+    at = found.end() if found else 0
+    return data[:at] + b"\n" + banner.encode("utf-8") + data[at:]
+
+
+def _empty() -> dict[str, bytes]:
+    """A page to show the error on when no build has worked yet."""
+    page = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    page += "<title>Preview: not built</title>\n</head>\n<body>\n</body>\n</html>\n"
+    return {"index.html": page.encode("utf-8")}
+
+
+def _banner(report: Report, root: Path, *, failed: bool) -> str:
+    """Findings folded under a one-line summary (no script needed); an error is shown open."""
+    if failed:
+        title = "The last save could not be built. This is the last good build, if any."
+        findings = _errors_only(report).findings
+    else:
+        title = f"Preview, not published: statement check finds {_counts(report)}."
+        findings = report.to_fix
+    items = "".join(_item(finding, root) for finding in findings)
+    kind = "preview-banner preview-failed" if failed else "preview-banner"
+    role = "alert" if failed else "status"
+    summary = f"<summary><strong>{html.escape(title)}</strong></summary>"
+    listed = f"<details{' open' if failed else ''}>{summary}<ul>{items}</ul></details>"
+    return f'<div class="{kind}" role="{role}">{listed}</div>'
+
+
+def _item(finding: Finding, root: Path) -> str:
+    where, message, fix = (
+        html.escape(s) for s in (finding.where(root), finding.message, finding.hint)
+    )
+    return f'<li><code>{where}</code>: {message}<span class="fix">fix: {fix}</span></li>'
+
+
+def _errors_only(report: Report) -> Report:
+    return Report(
+        tuple(f for f in report.findings if f.severity == "error"), (), report.source_language
+    )
+
+
+def _counts(report: Report) -> str:
+    counts = [
+        f"{sum(f.severity == severity for f in report.findings)} {severity}(s)"
+        for severity in SEVERITIES
+        if severity != "accepted"
+    ]
+    return ", ".join(counts)
+
+
+def _now() -> str:
+    return time.strftime("[%H:%M:%S]")

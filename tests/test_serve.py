@@ -1,0 +1,163 @@
+"""`statement serve` as a real process on a free port, asked over real HTTP (and by chromium):
+the preview, its findings banner, rebuilds on save, errors and the recovery after them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import SHARED_CACHE, run_build, site_files
+from repos import StatementRepo, make_repo
+
+CHROMIUM = Path("/usr/bin/chromium")
+OLD, NEW = "niet langer dan nodig", "uiterlijk twee jaar en niet langer dan nodig"
+PATIENCE = 30.0  # seconds a rebuild may take on a slow machine
+
+
+@dataclass
+class Preview:
+    url: str
+    repo: StatementRepo
+    process: subprocess.Popen
+    log: Path
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=PATIENCE) as response:
+            return response.read().decode("utf-8")
+
+    def until(self, path: str, ready: Callable[[str], bool]) -> str:
+        """The page once ready(page) holds, asking again while it does not, for PATIENCE at most."""
+        deadline, page = time.monotonic() + PATIENCE, ""
+        while time.monotonic() < deadline:
+            page = self.get(path)
+            if ready(page):
+                return page
+            time.sleep(0.2)
+        raise AssertionError(f"{path} never became ready; last:\n{page[:2000]}")
+
+    def terminal(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(root: Path, port: int, log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "generator", "serve", "--root", str(root)]
+    command += ["--port", str(port), "--cache", str(SHARED_CACHE)]
+    with log.open("w", encoding="utf-8") as out:
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    repo = make_repo(tmp_path / "project")
+    port, log = free_port(), tmp_path / "terminal.txt"
+    process = start(repo.root, port, log)
+    preview = Preview(f"http://127.0.0.1:{port}", repo, process, log)
+    deadline = time.monotonic() + PATIENCE
+    while "Preview at" not in preview.terminal():
+        assert process.poll() is None, preview.terminal()
+        assert time.monotonic() < deadline, preview.terminal()
+        time.sleep(0.1)
+    try:
+        yield preview
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_the_preview_shows_the_statement_with_the_checks_findings(preview: Preview) -> None:
+    page = preview.get("/nl/")
+    assert "Wij bewaren uw persoonsgegevens niet langer dan nodig" in page
+    banner = page.split('<div class="preview-banner"', 1)[1].split("</div>", 1)[0]
+    assert "statement check finds 3 error(s), 2 warning(s)" in banner
+    assert "&#x27;complaint&#x27;" in banner and "&#x27;right_portability&#x27;" in banner
+    assert "livereload(" in page  # mkdocs' reload script, which the preview's policy lets run
+    assert "script-src 'unsafe-inline'; connect-src 'self'" in page
+    assert preview.get("/") and "Preview at http://127.0.0.1:" in preview.terminal()
+
+
+def test_a_save_rebuilds_the_preview(preview: Preview) -> None:
+    preview.repo.edit("nl.md", OLD, NEW)
+    page = preview.until("/nl/", lambda page: NEW in page)
+    assert "#retention says something new, but the date is still 2021-02-23" in page
+    assert "Rebuilt:" in preview.terminal()
+
+
+def test_a_broken_save_shows_its_error_and_the_next_good_save_recovers(preview) -> None:
+    preview.repo.edit("nl.md", "KVK {{kvk}}", "KVK {{kvk_nr}}")
+    page = preview.until("/nl/", lambda page: "preview-failed" in page)
+    assert "<code>statement/nl.md:5</code>: unknown fact {{kvk_nr}}" in page
+    assert "Wij bewaren uw persoonsgegevens" in page  # the last good build, under the error
+    assert "statement/nl.md:5: unknown fact {{kvk_nr}}" in preview.terminal()
+    preview.repo.edit("nl.md", "KVK {{kvk_nr}}", "KVK {{kvk}}")
+    page = preview.until("/nl/", lambda page: "preview-failed" not in page)
+    assert "statement check finds 3 error(s)" in page
+
+
+def test_the_published_build_never_carries_the_preview(preview: Preview) -> None:
+    preview.get("/nl/")
+    assert not (preview.repo.root / "site").exists()  # the preview writes elsewhere
+    assert run_build(preview.repo.root).exit_code == 0
+    for path, data in site_files(preview.repo.root / "site").items():
+        for mark in (b"preview-banner", b"livereload", b"_preview", b"unsafe-inline"):
+            assert mark not in data, f"{mark!r} in {path}"
+
+
+def test_a_busy_port_is_said_in_plain_words(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "project")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        log = tmp_path / "terminal.txt"
+        assert start(repo.root, port, log).wait(timeout=PATIENCE) == 1
+    said = log.read_text(encoding="utf-8")
+    assert f"port {port} is already in use" in said
+    assert f"statement serve --port {port + 1}" in said and "Traceback" not in said
+
+
+def test_the_open_page_reloads_itself_after_a_save(preview: Preview) -> None:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []  # a refused script would say so here
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on(
+                "response",  # the browser's own /favicon.ico aside: the site has none
+                lambda r: (
+                    r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(r.url)
+                ),
+            )
+            page.goto(preview.url + "/nl/")
+            assert NEW not in page.content()
+            preview.repo.edit("nl.md", OLD, NEW)
+            page.wait_for_selector(f"text={NEW}", timeout=PATIENCE * 1000)  # no goto: it reloaded
+            assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+        finally:
+            browser.close()
