@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 site: $(VENV)/.installed
 	$(BIN)/statement build
 
-test: $(VENV)/.test-installed system-packages
+test: $(VENV)/.test-installed system-packages node_modules/.installed
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/pytest
@@ -23,13 +23,21 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Debian packages the tests use: chromium for the browser tests (Playwright never downloads a
-# browser of its own) and jing to validate the Atom feeds against RFC 4287's schema.
-SYSTEM_PACKAGES := chromium jing
+# Debian packages the tests use, as package:command (installed when the command is missing):
+# chromium for the browser tests (Playwright never downloads a browser of its own), jing to
+# validate the Atom feeds against RFC 4287's schema, a Java runtime for the Nu Html Checker, and
+# npm to install the npm packages below.
+SYSTEM_PACKAGES := chromium:chromium jing:jing default-jre-headless:java npm:npm
 system-packages:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $${p#*:} >/dev/null || echo $${p%%:*}; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# The browser tests' npm packages (axe-core, vnu-jar), exactly as package-lock.json pins them.
+# No install script runs: vnu-jar's would download a Java runtime of its own.
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix generator tests
