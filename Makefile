@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test format catalogs system-packages clean
+.PHONY: site test format catalogs system-packages clean bench
 
 site: $(VENV)/.installed
 	$(BIN)/statement build
@@ -49,6 +49,12 @@ catalogs: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output -F babel.cfg -k N_ -o locales/messages.pot templates generator
 	for lang in $$(ls locales | grep -v messages.pot); do \
 	  $(BIN)/pybabel update --no-fuzzy-matching --omit-header --width=0 -i locales/messages.pot -d locales -l $$lang; done
+
+# The benchmark (issue 7): our build against the mkdocs stack and against the limits of this
+# machine, in one run of about 15 minutes; sets up the peer in benchmarks/.peer-venv and writes
+# benchmarks/RESULTS.md. BENCH_ARGS=--quick for a short trial run.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .venv .pytest_cache .ruff_cache

@@ -1,0 +1,1257 @@
+# ruff: noqa: RUF001 - the report is typeset: en dashes for ranges, the multiplication sign for ratios
+"""`make bench`: our build against the mkdocs stack and against the limits, on this machine, in one run.
+
+    .venv/bin/python benchmarks/bench.py [--quick] [--runs N]
+
+Sets up the peer stack in its own virtual environment (benchmarks/.peer-venv), makes everything
+it measures in a temporary folder (removed at the end), and writes benchmarks/RESULTS.md.
+Every figure is the median of N runs (5 unless told) after one warm-up run, with min and max,
+except where RESULTS.md says otherwise. --quick is for trying the script: 2 runs, small histories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from peer import make_peer  # noqa: E402
+from synth import PROJECT_PARTS, Text, git, gray, make_history  # noqa: E402
+
+PYTHON = Path(sys.executable)  # the project's venv: `make bench` runs us with .venv/bin/python
+STATEMENT = PYTHON.parent / "statement"
+PEER_VENV = BENCH / ".peer-venv"
+PEER_STACK = (
+    "mkdocs==1.6.1",
+    "mkdocs-static-i18n==1.3.1",
+    "mkdocs-git-revision-date-localized-plugin==1.6.3",
+)
+PEER_PDF = "mkdocs-to-pdf==0.12.1"
+RESULTS = BENCH / "RESULTS.md"
+RAW = BENCH / "results.json"
+PDF_LINE = re.compile(r"PDFs: (\d+) rendered, (\d+) from the cache\.")
+MB = 1024 * 1024
+
+
+# --- running and measuring -----------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    maxrss: int  # bytes: the largest single process of the tree (wait4's ru_maxrss)
+    tree_peak: int  # bytes: the largest sum of RSS over the process tree, sampled every 20 ms
+    stdout: str
+    stderr: str
+    returncode: int
+    processes: int = 1  # the most processes of the tree seen at once
+    others: float = 0.0  # cores the rest of the machine kept busy meanwhile, on average
+
+    def json(self) -> dict:
+        return json.loads(self.stdout.strip().splitlines()[-1])
+
+
+class TreeSampler(threading.Thread):
+    """The RSS of a process and all its descendants, summed, sampled until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.processes, self.done = pid, 0, 1, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            tree = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            # the processes of the same program (the build and its forked PDF workers; not git)
+            name = _comm(self.pid)
+            self.processes = max(self.processes, sum(1 for pid in tree if _comm(pid) == name))
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except OSError:
+        return ""
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since it started (all cores)."""
+    with open("/proc/stat") as stat:
+        fields = [int(f) for f in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def run(cmd: list, *, cwd: Path | None = None, env: dict | None = None, check: bool = True) -> Run:
+    """One command, timed from start to exit, with the peak memory of its process tree and how
+    busy the rest of the machine was meanwhile."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy = busy_seconds()
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [str(c) for c in cmd],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        ours = usage.ru_utime + usage.ru_stime
+        others = max(0.0, busy_seconds() - busy - ours) / wall
+        sampler.done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = Run(
+            wall,
+            usage.ru_maxrss * 1024,
+            sampler.peak,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            process.returncode,
+            sampler.processes,
+            others,
+        )
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@dataclass
+class Series:
+    """Repeated runs of one measurement: the wall times and whatever else each run reported."""
+
+    name: str
+    runs: list[Run] = field(default_factory=list)
+    extra: list[dict] = field(default_factory=list)
+
+    def values(self, key=None) -> list[float]:
+        if key is None:
+            return [r.wall for r in self.runs]
+        return [key(e) for e in self.extra]
+
+    def median(self, key=None) -> float:
+        return statistics.median(self.values(key))
+
+    def stats(self, key=None) -> dict:
+        values = self.values(key)
+        return {
+            "median": statistics.median(values),
+            "min": min(values),
+            "max": max(values),
+            "runs": len(values),
+        }
+
+    @property
+    def maxrss(self) -> int:
+        return max(r.maxrss for r in self.runs)
+
+    @property
+    def tree_peak(self) -> int:
+        return max(r.tree_peak for r in self.runs)
+
+    @property
+    def others(self) -> float:
+        return statistics.median(r.others for r in self.runs)
+
+
+def repeat(name: str, runs: int, once, *, warmup: int = 1, before=None, after=None) -> Series:
+    """`once()` -> Run, warmup + runs times; before(i) and after(i, run) around each (not timed)."""
+    series = Series(name)
+    for index in range(warmup + runs):
+        if before:
+            before(index)
+        result = once()
+        extra = after(index, result) if after else None
+        if index >= warmup:
+            series.runs.append(result)
+            series.extra.append(extra or {})
+    log(
+        f"  {name}: {fmt_stats(series.stats())}; the rest of the machine kept {series.others:.2f} cores busy"
+    )
+    ALL_SERIES.append(series)
+    return series
+
+
+ALL_SERIES: list[Series] = []
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def fmt_s(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_stats(stats: dict) -> str:
+    text = f"{fmt_s(stats['median'])} ({fmt_s(stats['min'])}–{fmt_s(stats['max'])}"
+    return text + f", {stats['runs']} run{'s' if stats['runs'] != 1 else ''})"
+
+
+def fmt_mb(size: int) -> str:
+    return f"{size / MB:.0f} MB"
+
+
+def pdf_counts(text: str) -> tuple[int, int]:
+    found = PDF_LINE.search(text)
+    if not found:
+        raise RuntimeError(f"no 'PDFs: …' line in the build's output:\n{text}")
+    return int(found.group(1)), int(found.group(2))
+
+
+# --- the project and its copies ---------------------------------------------------------------------
+
+GIT_DATES = iter(range(10**9))
+
+
+def commit_all(root: Path, message: str) -> None:
+    when = f"@{1_700_000_000 + next(GIT_DATES) * 60} +0100"
+    dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, env=dates)
+
+
+def copy_project(target: Path) -> Path:
+    """statement/, templates/ and locales/ as a git repository with one commit (the statement's)."""
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        shutil.copytree(
+            REPO / part, target / part, ignore=shutil.ignore_patterns("*.mo", "__pycache__")
+        )
+    (target / "statement" / "editorial-commits").unlink(missing_ok=True)  # names our repo's commits
+    git(target, "init", "-q", "-b", "main")
+    commit_all(target, "The statement of 23 February 2021")
+    return target
+
+
+class Editor:
+    """Edits one section of the statement in both languages, a different word every time."""
+
+    def __init__(self, root: Path, start: int = 0) -> None:
+        self.root = root
+        self.texts = {
+            lang: Text((REPO / "statement" / f"{lang}.md").read_text(encoding="utf-8"), lang)
+            for lang in ("nl", "en")
+        }
+        self.count = start
+
+    def edit(self, commit: bool) -> None:
+        self.count += 1
+        state = gray(self.count, self.texts["nl"].sections)
+        for lang, text in self.texts.items():
+            (self.root / "statement" / f"{lang}.md").write_bytes(text.render(state))
+        if commit:
+            commit_all(
+                self.root, f"Reword a sentence ({self.count})\n\nEditorial: a word, same meaning"
+            )
+
+
+def pages_with_changed_pdf_source(before: dict[str, bytes], out: Path) -> int:
+    """How many of the site's PDFs have a page (the index.html beside them) that changed."""
+    changed = 0
+    for pdf in out.rglob("*.pdf"):
+        page = (pdf.parent / "index.html").relative_to(out).as_posix()
+        if before.get(page) != (out / page).read_bytes():
+            changed += 1
+    return changed
+
+
+def html_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+
+
+def stages_cmd(root: Path, out: Path, cache: Path, *flags: str) -> list:
+    return [PYTHON, BENCH / "stages.py", root, out, cache, *flags]
+
+
+def project_env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def fresh(*folders: Path) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- the peer stack -----------------------------------------------------------------------------------
+
+
+def setup_peer() -> dict:
+    """benchmarks/.peer-venv with the mkdocs stack; mkdocs-to-pdf if it installs. Reused when it is there."""
+    marker = PEER_VENV / "bench-installed.json"
+    wanted = {"stack": list(PEER_STACK), "pdf": PEER_PDF}
+    if marker.is_file():
+        state = json.loads(marker.read_text())
+        if state.get("wanted") == wanted:
+            log("peer stack: reusing benchmarks/.peer-venv")
+            return state
+    log("peer stack: creating benchmarks/.peer-venv (mkdocs and its plugins)")
+    shutil.rmtree(PEER_VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", PEER_VENV], check=True)
+    pip = [
+        PEER_VENV / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]
+    run([*pip, *PEER_STACK])
+    log(f"peer stack: installing {PEER_PDF}")
+    attempt = run([*pip, PEER_PDF], check=False)
+    tail = "\n".join((attempt.stdout + attempt.stderr).strip().splitlines()[-6:])
+    versions = run(
+        [
+            PEER_VENV / "bin" / "python",
+            "-m",
+            "pip",
+            "list",
+            "--format=json",
+            "--disable-pip-version-check",
+        ]
+    )
+    installed = {p["name"].lower(): p["version"] for p in json.loads(versions.stdout)}
+    state = {
+        "wanted": wanted,
+        "pdf_installed": attempt.returncode == 0,
+        "pdf_install_output": tail,
+        "versions": {
+            name: installed.get(name)
+            for name in (
+                "mkdocs",
+                "mkdocs-static-i18n",
+                "mkdocs-git-revision-date-localized-plugin",
+                "mkdocs-to-pdf",
+                "weasyprint",
+            )
+        },
+    }
+    marker.write_text(json.dumps(state, indent=2))
+    return state
+
+
+# --- the measurements ---------------------------------------------------------------------------------
+
+
+def measure_ems(work: Path, runs: int) -> dict:
+    log("1. the EMS statement, built by us")
+    root = copy_project(work / "ems")
+    out, cache = work / "ems-site", work / "ems-cache"
+    cli = [STATEMENT, "build", "--root", root, "--out", out, "--cache", cache]
+    results: dict = {}
+
+    def counted(_i, result: Run) -> dict:
+        rendered, cached = pdf_counts(result.stdout)
+        return {"rendered": rendered, "cached": cached}
+
+    results["cold"] = repeat(
+        "cold build (no site, no cache)",
+        runs,
+        lambda: run(cli),
+        before=lambda _i: fresh(out, cache),
+        after=counted,
+    )
+    results["nochange"] = repeat("rebuild, no change", runs, lambda: run(cli), after=counted)
+
+    editor = Editor(root)
+    for label, commit in (("edit_committed", True), ("edit_uncommitted", False)):
+        snapshot: dict = {}
+
+        def before(_i, commit=commit, snapshot=snapshot) -> None:
+            snapshot.clear()
+            snapshot.update(html_of(out))
+            editor.edit(commit)
+
+        def after(i, result: Run, snapshot=snapshot) -> dict:
+            rendered, cached = pdf_counts(result.stdout)
+            return {
+                "rendered": rendered,
+                "cached": cached,
+                "expected": pages_with_changed_pdf_source(snapshot, out),
+            }
+
+        what = "committed as editorial" if commit else "uncommitted (a draft)"
+        results[label] = repeat(
+            f"rebuild after a one-section edit, {what}",
+            runs,
+            lambda: run(cli),
+            before=before,
+            after=after,
+        )
+    git(
+        root, "checkout", "-q", "--", "statement"
+    )  # the uncommitted edit undone: back to the last commit
+
+    env = project_env()
+    results["cold_nopdf"] = repeat(
+        "cold build without PDFs (stage skipped in the benchmark process)",
+        runs,
+        lambda: run(stages_cmd(root, out, cache, "--skip-pdf"), env=env),
+        before=lambda _i: fresh(out, cache),
+        after=lambda _i, r: r.json(),
+    )
+    results["cold_stages"] = repeat(
+        "cold build with PDFs, stages timed",
+        runs,
+        lambda: run(stages_cmd(root, out, cache), env=env),
+        before=lambda _i: fresh(out, cache),
+        after=lambda _i, r: r.json(),
+    )
+    results["nochange_stages"] = repeat(
+        "rebuild with no change, stages timed",
+        runs,
+        lambda: run(stages_cmd(root, out, cache), env=env),
+        after=lambda _i, r: r.json(),
+    )
+    fresh(cache)
+    profile = work / "ems-cold.prof"
+    fresh(out)
+    run(stages_cmd(root, out, cache, "--profile", profile), env=env)
+    results["profile_cold"] = top_of_profile(profile)
+    fresh(cache)
+    run(cli)  # the site that the limits below render
+    results["page_weight"] = page_weight(out)
+    results["site"] = out
+    return results
+
+
+def page_weight(out: Path) -> dict:
+    """The Dutch current page and the stylesheets it links, in bytes, and whether it has a script."""
+    page = out / "nl" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"', html) + re.findall(
+        r'<link[^>]*href="([^"]+)"[^>]*rel="stylesheet"', html
+    )
+    css = {href: (page.parent / href).resolve().stat().st_size for href in dict.fromkeys(sheets)}
+    return {
+        "html": len(html.encode("utf-8")),
+        "css": css,
+        "total": len(html.encode("utf-8")) + sum(css.values()),
+        "script": "<script" in html.lower(),
+    }
+
+
+def measure_peer(work: Path, runs: int, peer: dict) -> dict:
+    log("2. the peer: the same statement with mkdocs and its plugins")
+    folder = make_peer(REPO / "statement", work / "peer")
+    mkdocs = PEER_VENV / "bin" / "mkdocs"
+    site = work / "peer-site"
+    results: dict = {}
+    results["cold"] = repeat(
+        "mkdocs build (i18n, git dates)",
+        runs,
+        lambda: run([mkdocs, "build", "-q", "-f", folder / "mkdocs.yml", "-d", site], cwd=folder),
+        before=lambda _i: fresh(site),
+    )
+    results["files"] = sum(1 for p in site.rglob("*") if p.is_file())
+    results["pages"] = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    results["pdf"] = None
+    if peer["pdf_installed"]:
+        attempt = run(
+            [mkdocs, "build", "-q", "-f", folder / "mkdocs-pdf.yml", "-d", site],
+            cwd=folder,
+            check=False,
+        )
+        if attempt.returncode != 0:
+            results["pdf_error"] = "\n".join(
+                (attempt.stdout + attempt.stderr).strip().splitlines()[-8:]
+            )
+            log(f"  mkdocs-to-pdf does not run: {results['pdf_error']}")
+        else:
+            results["pdf"] = repeat(
+                "mkdocs build with mkdocs-to-pdf",
+                runs,
+                lambda: run(
+                    [mkdocs, "build", "-q", "-f", folder / "mkdocs-pdf.yml", "-d", site], cwd=folder
+                ),
+                before=lambda _i: fresh(site),
+            )
+            results["pdf_files"] = sorted(
+                p.relative_to(site).as_posix() for p in site.rglob("*.pdf")
+            )
+            results["pdf_log"] = [
+                line
+                for line in attempt.stderr.splitlines()
+                if "Converting" in line or "Output" in line
+            ]
+    return results
+
+
+def measure_history(work: Path, commits: int, runs: dict, profile: bool) -> dict:
+    log(f"3. a synthetic history of {commits:,} commits")
+    start = time.perf_counter()
+    root = make_history(work / f"history-{commits}", commits)
+    results: dict = {"make": time.perf_counter() - start}
+    log(f"  made with git fast-import in {fmt_s(results['make'])}")
+    env = project_env()
+    n = runs["read"]
+    results["git_log"] = repeat(
+        "git log -p --first-parent -- statement/",
+        n,
+        lambda: run(["git", "log", "-p", "--first-parent", "--", "statement/"], cwd=root),
+    )
+    results["read"] = repeat(
+        "read_history + versions_of (no cache; subprocess wall)",
+        n,
+        lambda: run([PYTHON, BENCH / "read_history.py", root], env=env),
+        after=lambda _i, r: r.json(),
+    )
+    out, cache = work / f"history-{commits}-site", work / f"history-{commits}-cache"
+    results["nopdf"] = repeat(
+        "build without PDFs (stage skipped in the benchmark process)",
+        runs["nopdf"],
+        lambda: run(stages_cmd(root, out, cache, "--skip-pdf"), env=env),
+        before=lambda _i: fresh(out, cache),
+        after=lambda _i, r: r.json(),
+    )
+    if profile:
+        prof = work / f"history-{commits}.prof"
+        fresh(out, cache)
+        run(stages_cmd(root, out, cache, "--skip-pdf", "--profile", prof), env=env)
+        results["profile"] = top_of_profile(prof)
+        prof = work / f"read-{commits}.prof"
+        run([PYTHON, "-m", "cProfile", "-o", prof, BENCH / "read_history.py", root], env=env)
+        results["profile_read"] = top_of_profile(prof)
+    pdf_runs = runs["pdf"]
+    results["pdf"] = repeat(
+        "whole build with PDFs (cold: no site, no cache)",
+        pdf_runs,
+        lambda: run(stages_cmd(root, out, cache), env=env),
+        warmup=1 if pdf_runs > 1 else 0,
+        before=lambda _i: fresh(out, cache),
+        after=lambda _i, r: r.json(),
+    )
+    versions = results["read"].extra[0]["versions"]
+    results["versions"] = versions
+    if runs.get("edit"):
+        editor = Editor(root, start=commits - 1)
+        snapshot: dict = {}
+
+        def before(_i) -> None:
+            snapshot.clear()
+            snapshot.update(html_of(out))
+            editor.edit(commit=True)
+
+        def after(_i, result: Run) -> dict:
+            data = result.json()
+            rendered, cached = pdf_counts("\n".join(data["notes"]))
+            return {
+                **data,
+                "rendered": rendered,
+                "cached": cached,
+                "expected": pages_with_changed_pdf_source(snapshot, out),
+            }
+
+        results["edit"] = repeat(
+            "rebuild after a one-section edit of the current version (editorial commit)",
+            runs["edit"],
+            lambda: run(stages_cmd(root, out, cache), env=env),
+            before=before,
+            after=after,
+        )
+    fresh(root, out, cache)
+    return results
+
+
+def measure_limits(work: Path, site: Path, runs: int) -> dict:
+    log("4. the limits")
+    env = project_env()
+    results: dict = {}
+    page = site / "nl" / "index.html"
+    for variant, label in ((None, "plain"), ("pdf/ua-1", "pdfua")):
+        args = [PYTHON, BENCH / "bare_pdf.py", page] + ([variant] if variant else [])
+        results[f"bare_{label}"] = repeat(
+            f"bare WeasyPrint render of nl/index.html ({variant or 'plain PDF'}), fresh process",
+            runs,
+            lambda args=args: run(args, env=env),
+            after=lambda _i, r: r.json(),
+        )
+    results["python"] = repeat("python -c pass", runs, lambda: run([PYTHON, "-c", "pass"], env=env))
+    results["imports"] = repeat(
+        "python -c 'import generator.build'",
+        runs,
+        lambda: run([PYTHON, "-c", "import generator.build"], env=env),
+    )
+    results["imports_cli"] = repeat(
+        "python -c 'import generator.cli'",
+        runs,
+        lambda: run([PYTHON, "-c", "import generator.cli"], env=env),
+    )
+    results["importtime"] = import_times(env)
+    return results
+
+
+def import_times(env: dict, count: int = 16) -> list[tuple[str, int]]:
+    """`-X importtime` of generator.cli: each module's cumulative microseconds, the least of 3 runs."""
+    best: dict[str, int] = {}
+    for _ in range(3):
+        done = run([PYTHON, "-X", "importtime", "-c", "import generator.cli"], env=env)
+        for line in done.stderr.splitlines():
+            if not line.startswith("import time:") or "cumulative" in line:
+                continue
+            _, cumulative, name = (part for part in line.split("|"))
+            key = name.rstrip()
+            best[key] = min(best.get(key, 10**12), int(cumulative))
+    rows = sorted(best.items(), key=lambda item: item[1], reverse=True)[:count]
+    return [(name.replace(" ", "\u00a0"), micro) for name, micro in rows]
+
+
+def top_of_profile(path: Path, count: int = 14) -> list[dict]:
+    """The functions with the most cumulative time, ours and the libraries' (the stage wrappers and
+    the build's own entry points left out: they hold everything)."""
+    stats = pstats.Stats(str(path))
+    rows = []
+    for (filename, line, name), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
+        where = filename
+        for marker in ("site-packages/", "lib/python3.11/", str(REPO) + "/"):
+            if marker in filename:
+                where = filename.split(marker, 1)[1]
+        if name in {
+            "wrapper",
+            "main",
+            "build",
+            "make_site",
+            "<module>",
+            "<lambda>",
+            "gather",
+            "attempt",
+        }:
+            continue
+        if where.startswith(("~", "<", "benchmarks/")):
+            continue
+        rows.append(
+            {
+                "function": f"{where}:{line}({name})",
+                "calls": calls,
+                "tottime": tottime,
+                "cumtime": cumtime,
+            }
+        )
+    total = stats.total_tt
+    rows.sort(key=lambda r: r["cumtime"], reverse=True)
+    return [{**r, "share": r["cumtime"] / total} for r in rows[:count]]
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if line.startswith("model name")
+    ]
+    model = names[0] if names else platform.processor()
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) * 1024
+    git_version = subprocess.run(
+        ["git", "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "git": git_version,
+        "load_before": os.getloadavg(),
+    }
+
+
+def status(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def write_results(data: dict, quick: bool) -> str:
+    m, ems, peer, hist, lim, setup = (
+        data[k] for k in ("machine", "ems", "peer", "history", "limits", "setup")
+    )
+    lines: list[str] = []
+    add = lines.append
+    add("# Benchmark results")
+    add("")
+    add(
+        f"Measured by `make bench` on {data['date']}{' (--quick: a trial run, not the real figures)' if quick else ''}. "
+        "**Absolute times vary by machine, and by what else runs on it; the ratios, measured in the same run, "
+        "are what to compare.** Each figure is the median of its runs after one warm-up run, with (min–max, "
+        "number of runs); the exceptions are marked."
+    )
+    add("")
+    add("## Machine")
+    add("")
+    add(f"- {m['cores']} cores ({m['cpu']}), {m['memory'] / 2**30:.1f} GiB memory, {m['system']}")
+    add(f"- Python {m['python']}, {m['git']}")
+    add(
+        f"- load average before / after the run: {m['load_before'][0]:.2f} / {m['load_after'][0]:.2f} "
+        "(1 minute; anything above 0 is other work sharing the cores)"
+    )
+    add(f"- the whole `make bench` took {fmt_s(data['elapsed'])}")
+    add("")
+
+    # ---- targets
+    targets = data["targets"]
+    add("## Targets of issue 7")
+    add("")
+    add("| target | measured | status |")
+    add("| --- | --- | --- |")
+    for target in targets:
+        add(f"| {target['what']} | {target['measured']} | {target['status']} |")
+    add("")
+
+    # ---- 1
+    add("## 1. The EMS statement, built by us")
+    add("")
+    add(
+        "A copy of statement/, templates/ and locales/ as a git repository with one commit; "
+        "`.venv/bin/statement build --root COPY --out SITE --cache CACHE` in a subprocess, wall time. "
+        "The edit changes one word of one section in both languages; the committed edit is an editorial "
+        "commit (`Editorial:` trailer), the uncommitted one builds a draft. Each edit is a new word, so no "
+        "PDF of it can come from the cache."
+    )
+    add("")
+    add(
+        "| build | time | PDFs rendered (from the cache) | peak memory (largest process / process tree) |"
+    )
+    add("| --- | --- | --- | --- |")
+    for key, label in (
+        ("cold", "cold (no site/, no cache)"),
+        ("nochange", "rebuild, no change"),
+        ("edit_committed", "rebuild after a one-section edit, committed as editorial"),
+        ("edit_uncommitted", "rebuild after a one-section edit, uncommitted (draft)"),
+        ("cold_nopdf", "cold, without PDFs ¹"),
+    ):
+        s = ems[key]
+        counts = "–"
+        if s.extra and "rendered" in s.extra[0]:
+            counts = ", ".join(sorted({f"{e['rendered']} ({e['cached']})" for e in s.extra}))
+            if "expected" in s.extra[0]:
+                counts += (
+                    f"; pages changed: {', '.join(sorted({str(e['expected']) for e in s.extra}))}"
+                )
+        add(
+            f"| {label} | {fmt_stats(s.stats())} | {counts} | {fmt_mb(s.maxrss)} / {fmt_mb(s.tree_peak)} |"
+        )
+    add("")
+    add(
+        "¹ The product has no switch to leave the PDFs out; `benchmarks/stages.py --skip-pdf` runs "
+        "`generator.build.build()` with its PDF stage replaced, in the benchmark's process only, by one that "
+        "makes none. A `--no-pdf` switch in the product would make this a figure of the product itself."
+    )
+    add("")
+    add(
+        "Where a cold build's time goes (`benchmarks/stages.py`, the product's stages timed in process; medians):"
+    )
+    add("")
+    add(
+        stage_table(
+            [
+                ("cold, with PDFs", ems["cold_stages"]),
+                ("cold, without PDFs ¹", ems["cold_nopdf"]),
+                ("rebuild, no change", ems["nochange_stages"]),
+            ]
+        )
+    )
+    add("")
+    weight = ems["page_weight"]
+    add(
+        f"The Dutch current page: {weight['html']:,} bytes of HTML + "
+        + " + ".join(f"{size:,} ({href})" for href, size in weight["css"].items())
+        + f" of CSS = **{weight['total'] / 1024:.1f} KB**, {'with' if weight['script'] else 'no'} script."
+    )
+    add("")
+
+    # ---- 2
+    add(
+        "## 2. The peer: mkdocs with mkdocs-static-i18n and mkdocs-git-revision-date-localized-plugin"
+    )
+    add("")
+    versions = setup["versions"]
+    add(
+        "The same statement as plain Markdown (`{#id}` attributes stripped, the facts of statement.toml "
+        "filled in), `docs/index.nl.md` and `docs/index.en.md`, in a git repository; the theme is mkdocs' own; "
+        "the git-date plugin writes the date of the last commit under the title, in each language. "
+        "`mkdocs build` from a clean output folder, in benchmarks/.peer-venv: "
+        + ", ".join(f"{name} {version}" for name, version in versions.items() if version)
+        + "."
+    )
+    add("")
+    add("| build | time | peak memory (largest process / process tree) |")
+    add("| --- | --- | --- |")
+    add(
+        f"| `mkdocs build` | {fmt_stats(peer['cold'].stats())} | {fmt_mb(peer['cold'].maxrss)} / {fmt_mb(peer['cold'].tree_peak)} |"
+    )
+    if peer.get("pdf"):
+        s = peer["pdf"]
+        add(
+            f"| `mkdocs build` with mkdocs-to-pdf | {fmt_stats(s.stats())} | {fmt_mb(s.maxrss)} / {fmt_mb(s.tree_peak)} |"
+        )
+    add("")
+    add(f"It writes {peer['files']} files; its pages: {', '.join(peer['pages'])}.")
+    add("")
+    if not setup["pdf_installed"]:
+        add(
+            f"**mkdocs-to-pdf did not install**, so there is no peer figure with PDFs. pip said:\n\n```\n{setup['pdf_install_output']}\n```"
+        )
+    elif peer.get("pdf_error"):
+        add(
+            f"**mkdocs-to-pdf installed but does not run** with this configuration:\n\n```\n{peer['pdf_error']}\n```"
+        )
+    else:
+        add(
+            f"mkdocs-to-pdf installs (with WeasyPrint {versions.get('weasyprint')}) and runs, but it does not know "
+            "about mkdocs-static-i18n: it runs once per language build and both write the same "
+            f"output path, so the site ends with {len(peer['pdf_files'])} PDF ({', '.join(peer['pdf_files'])}), "
+            "the last language's, and the Dutch PDF is lost. Its own log: "
+            + "; ".join(f"`{line.split('-', 1)[-1].strip()}`" for line in peer["pdf_log"])
+            + ". We make one tagged PDF per language and version."
+        )
+    add("")
+
+    # ---- 3
+    add("## 3. Synthetic histories")
+    add("")
+    add(
+        "Made by `benchmarks/synth.py` with one `git fast-import`: the EMS project as the first commit, then "
+        "commits that all touch statement/; every 10th sets a new effective date with a new [summary] in "
+        "both languages, the 9 between are editorial (`Editorial:` trailer) and change one word in one "
+        "section in both languages. History read: `benchmarks/read_history.py` (read_history + versions_of, "
+        "no cache) in a subprocess; its in-process time leaves out the interpreter's start and the imports, "
+        "the subprocess's wall time does not. Builds: `benchmarks/stages.py` (generator.build.build() in a "
+        "subprocess, cold: no site, no cache)."
+    )
+    add("")
+    add(
+        "| commits (versions) | git log -p | history read, in process | history read, subprocess | "
+        "build without PDFs ¹ | whole build with PDFs | PDFs rendered |"
+    )
+    add("| --- | --- | --- | --- | --- | --- | --- |")
+    for commits, h in hist.items():
+        read = h["read"]
+        pdf = h["pdf"]
+        rendered = pdf.extra[0]["notes"]
+        add(
+            f"| {commits:,} ({h['versions']}) | {fmt_stats(h['git_log'].stats())} | "
+            f"{fmt_stats(read.stats(lambda e: e['total']))} | {fmt_stats(read.stats())} | "
+            f"{fmt_stats(h['nopdf'].stats())} | {fmt_stats(pdf.stats())} | "
+            f"{pdf_counts(' '.join(rendered))[0]} |"
+        )
+    add("")
+    add("Time per version (median ÷ versions), and its growth from the smallest history to each:")
+    add("")
+    first = next(iter(hist))
+    add("| commits | history read | build without PDFs | whole build with PDFs |")
+    add("| --- | --- | --- | --- |")
+    for commits, h in hist.items():
+        cells = []
+        for key, getter in (("read", lambda e: e["total"]), ("nopdf", None), ("pdf", None)):
+            per = h[key].median(getter) / h["versions"]
+            base = hist[first][key].median(getter) / hist[first]["versions"]
+            growth = f" ({(per / base - 1) * 100:+.0f}%)" if commits != first else ""
+            cells.append(f"{per * 1000:.1f} ms{growth}")
+        add(f"| {commits:,} | {' | '.join(cells)} |")
+    add("")
+    add("Where the builds' time goes (stages timed in process; medians of the runs above):")
+    add("")
+    for commits, h in hist.items():
+        add(f"**{commits:,} commits**")
+        add("")
+        add(stage_table([("without PDFs", h["nopdf"]), ("with PDFs", h["pdf"])]))
+        add("")
+    for commits, h in hist.items():
+        if h.get("edit"):
+            s = h["edit"]
+            counts = ", ".join(sorted({f"{e['rendered']} ({e['cached']})" for e in s.extra}))
+            expected = ", ".join(sorted({str(e["expected"]) for e in s.extra}))
+            add(
+                f"A one-section edit of the current version of the {commits:,}-commit history, committed as "
+                f"editorial, then a rebuild: {fmt_stats(s.stats())}; PDFs rendered (from the cache): {counts}; "
+                f"PDFs whose page changed: {expected}."
+            )
+            add("")
+    runs_note = data["runs_note"]
+    if runs_note:
+        add(runs_note)
+        add("")
+
+    # ---- 4
+    add("## 4. The limits")
+    add("")
+    add("| what | time |")
+    add("| --- | --- |")
+    for commits, h in hist.items():
+        add(
+            f"| `git log -p --first-parent -- statement/`, {commits:,} commits (output discarded) | {fmt_stats(h['git_log'].stats())} |"
+        )
+    for label, key in (
+        ("plain PDF", "bare_plain"),
+        ("pdf/ua-1, as the product writes it", "bare_pdfua"),
+    ):
+        s = lim[key]
+        add(
+            f"| bare WeasyPrint render of nl/index.html with its stylesheets, {label}: render (import excluded) | {fmt_stats(s.stats(lambda e: e['render']))} |"
+        )
+        add(f"| … its CPU time | {fmt_stats(s.stats(lambda e: e['render_cpu']))} |")
+    add(
+        f"| `import weasyprint` in a fresh process | {fmt_stats(lim['bare_plain'].stats(lambda e: e['import']))} |"
+    )
+    add(f"| `python -c pass` | {fmt_stats(lim['python'].stats())} |")
+    add(f'| `python -c "import generator.build"` | {fmt_stats(lim["imports"].stats())} |')
+    add(
+        f'| `python -c "import generator.cli"` (what `statement` loads) | {fmt_stats(lim["imports_cli"].stats())} |'
+    )
+    add("")
+
+    # ---- 5
+    add("## 5. Peak memory of our builds")
+    add("")
+    add(
+        "Largest single process (ru_maxrss from wait4: the build's process or one PDF worker) and the "
+        "process tree's summed RSS sampled every 20 ms (it counts pages the forked PDF workers share with "
+        "their parent once per process, so it overstates)."
+    )
+    add("")
+    add("| build | largest process | process tree |")
+    add("| --- | --- | --- |")
+    for key, label in (
+        ("cold", "EMS, cold"),
+        ("nochange", "EMS, rebuild with no change"),
+        ("edit_committed", "EMS, one-section edit"),
+    ):
+        add(f"| {label} | {fmt_mb(ems[key].maxrss)} | {fmt_mb(ems[key].tree_peak)} |")
+    for commits, h in hist.items():
+        for key, label in (
+            ("read", "history read"),
+            ("nopdf", "build without PDFs"),
+            ("pdf", "whole build with PDFs"),
+        ):
+            add(
+                f"| {commits:,} commits, {label} | {fmt_mb(h[key].maxrss)} | {fmt_mb(h[key].tree_peak)} |"
+            )
+    add("")
+
+    # ---- profiles
+    add("## Where the time goes: profiles")
+    add("")
+    add(
+        "cProfile of one run of `benchmarks/stages.py` (the build's own process; the PDF workers are "
+        "other processes and are not in it): the functions with the most cumulative time."
+    )
+    add("")
+    profiles = [("EMS, cold build with PDFs", ems["profile_cold"])]
+    for c, h in hist.items():
+        if h.get("profile"):
+            profiles.append((f"{c:,}-commit history, build without PDFs", h["profile"]))
+            profiles.append(
+                (
+                    f"{c:,}-commit history, history read (read_history + versions_of)",
+                    h["profile_read"],
+                )
+            )
+    for title, rows in profiles:
+        add(f"**{title}**")
+        add("")
+        add("| function | calls | own time | cumulative | share |")
+        add("| --- | ---: | ---: | ---: | ---: |")
+        for r in rows:
+            add(
+                f"| `{r['function']}` | {r['calls']:,} | {fmt_s(r['tottime'])} | {fmt_s(r['cumtime'])} | {r['share'] * 100:.0f}% |"
+            )
+        add("")
+    add(
+        '**Imports**: `python -X importtime -c "import generator.cli"` (what every `statement build` loads '
+        "before it does anything; the fastest of 3 runs for each module), the modules with the most cumulative time:"
+    )
+    add("")
+    add("| module (indented: imported by the one above it) | cumulative |")
+    add("| --- | ---: |")
+    for name, micro in lim["importtime"]:
+        add(f"| `{name}` | {fmt_s(micro / 1e6)} |")
+    add("")
+    text = "\n".join(lines).rstrip() + "\n"
+    return text
+
+
+def stage_table(columns: list[tuple[str, Series]]) -> str:
+    names = list(columns[0][1].extra[0]["stages"])
+    rows = [
+        "| stage | " + " | ".join(label for label, _ in columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
+    ]
+    for name in ["import", *names, "build"]:
+        cells = []
+        for _, series in columns:
+            if name == "import":
+                value = series.median(lambda e: e["import"])
+            elif name == "build":
+                value = series.median(lambda e: e["build"])
+            else:
+                value = series.median(lambda e, n=name: e["stages"][n])
+            cells.append(fmt_s(value))
+        label = {"import": "imports (generator.build)", "build": "**the build (all stages)**"}.get(
+            name, f"`{name}`"
+        )
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def evaluate(data: dict) -> list[dict]:
+    ems, peer, hist, lim = data["ems"], data["peer"], data["history"], data["limits"]
+    cores = data["machine"]["cores"]
+    targets = []
+
+    def target(what: str, measured: str, ok: bool | None, note: str = "") -> None:
+        state = "informative" if ok is None else status(ok)
+        targets.append(
+            {
+                "what": what,
+                "measured": measured,
+                "status": state + (f": {note}" if note else ""),
+                "ok": ok,
+            }
+        )
+
+    def by(value: float, limit: float) -> str:
+        if value <= limit:
+            return f"{(1 - value / limit) * 100:.0f}% under"
+        return f"{(value / limit - 1) * 100:.0f}% over"
+
+    ours, theirs = ems["cold_nopdf"].median(), peer["cold"].median()
+    target(
+        "cold EMS build without PDFs ≤ mkdocs build of the same two pages (ratio ≤ 1.0)",
+        f"{fmt_s(ours)} / {fmt_s(theirs)} = {ours / theirs:.2f} ¹",
+        ours <= theirs,
+        by(ours / theirs, 1.0),
+    )
+    ours = ems["cold"].median()
+    if peer.get("pdf"):
+        theirs = peer["pdf"].median()
+        target(
+            "cold EMS build with PDFs ≤ mkdocs with mkdocs-to-pdf",
+            f"{fmt_s(ours)} / {fmt_s(theirs)} = {ours / theirs:.2f}",
+            ours <= theirs,
+            by(ours / theirs, 1.0) + " (and theirs loses the Dutch PDF)",
+        )
+    else:
+        target(
+            "cold EMS build with PDFs ≤ mkdocs with mkdocs-to-pdf",
+            "no peer figure: mkdocs-to-pdf did not install or run",
+            None,
+        )
+    rebuild, cold = ems["nochange"].median(), ems["cold"].median()
+    rendered = max(e["rendered"] for e in ems["nochange"].extra)
+    target(
+        "rebuild with no change ≤ 25% of the cold build, and renders no PDF",
+        f"{fmt_s(rebuild)} / {fmt_s(cold)} = {rebuild / cold * 100:.0f}%; {rendered} PDFs rendered",
+        rebuild / cold <= 0.25 and rendered == 0,
+        by(rebuild / cold, 0.25),
+    )
+    checks = [
+        (f"EMS ({key.split('_')[1]})", ems[key]) for key in ("edit_committed", "edit_uncommitted")
+    ]
+    checks += [(f"{c:,} commits", h["edit"]) for c, h in hist.items() if h.get("edit")]
+    parts, ok = [], True
+    for label, s in checks:
+        pairs = sorted({(e["rendered"], e["expected"]) for e in s.extra})
+        ok &= all(r <= x for r, x in pairs)
+        parts.append(f"{label}: " + ", ".join(f"{r} rendered / {x} changed" for r, x in pairs))
+    target("a one-section edit renders only the PDFs whose text changed", "; ".join(parts), ok)
+    size = 1000 if 1000 in hist else max(hist)
+    read, log_p = hist[size]["read"].median(lambda e: e["total"]), hist[size]["git_log"].median()
+    wall = hist[size]["read"].median()
+    target(
+        f"reading a {size:,}-commit history ≤ 2× `git log -p` over it",
+        f"{fmt_s(read)} / {fmt_s(log_p)} = {read / log_p:.1f}× in process ({wall / log_p:.1f}× with the interpreter's start and imports)",
+        read / log_p <= 2,
+        by(read / log_p, 2.0),
+    )
+    small, large = min(hist), max(hist)
+    for key, label, getter in (
+        ("pdf", "whole build with PDFs", None),
+        ("nopdf", "build without PDFs ¹", None),
+        ("read", "history read", lambda e: e["total"]),
+    ):
+        per_small = hist[small][key].median(getter) / hist[small]["versions"]
+        per_large = hist[large][key].median(getter) / hist[large]["versions"]
+        growth = per_large / per_small - 1
+        target(
+            f"time per version, {large:,} vs {small:,} commits, grows ≤ 50% ({label})",
+            f"{per_large * 1000:.1f} ms vs {per_small * 1000:.1f} ms: {growth * 100:+.0f}%",
+            growth <= 0.5,
+        )
+    # The cost of a PDF: the PDF stage's CPU time (the build's process and its workers) per PDF.
+    cold = ems["cold_stages"]
+    n_ems = pdf_counts(" ".join(cold.extra[0]["notes"]))[0]
+    stage_cpu = cold.median(lambda e: e["cpu"]["render_documents"])
+    import_cpu = lim["bare_pdfua"].median(lambda e: e["import_cpu"])
+    bare = lim["bare_pdfua"].median(lambda e: e["render_cpu"])
+    per_pdf = (stage_cpu - import_cpu) / n_ems
+    target(
+        "each rendered PDF costs ≤ 1.2× a bare WeasyPrint render of the same HTML",
+        f"EMS cold build: {fmt_s(stage_cpu)} of CPU for {n_ems} PDFs; less the one `import weasyprint` "
+        f"({fmt_s(import_cpu)}) that is {fmt_s(per_pdf)} a PDF vs {fmt_s(bare)} for a bare render (pdf/ua-1, "
+        f"fresh process, import excluded) = {per_pdf / bare:.2f}×; with the import shared out, "
+        f"{(stage_cpu / n_ems) / bare:.2f}×",
+        per_pdf / bare <= 1.2,
+        by(per_pdf / bare, 1.2),
+    )
+    batch = hist[small]["pdf"]
+    n = pdf_counts(" ".join(batch.extra[0]["notes"]))[0]
+    batch_cpu = batch.median(lambda e: e["cpu"]["render_documents"])
+    warm = lim["bare_pdfua"].median(lambda e: e["warm_cpu"])
+    target(
+        "… and in a build of many PDFs (informative: statement and changes pages, not all the same HTML)",
+        f"{small:,}-commit history: {fmt_s(batch_cpu / n)} of CPU a PDF ({n} PDFs, the import included) vs "
+        f"{fmt_s(warm)} for a bare render of nl/index.html repeated in one process = {batch_cpu / n / warm:.2f}×",
+        None,
+    )
+    stage_wall = batch.median(lambda e: e["stages"]["render_documents"])
+    parallel = batch_cpu / stage_wall
+    workers = max(r.processes for r in batch.runs) - 1
+    others = batch.others
+    target(
+        f"PDFs render in parallel on all cores ({cores})",
+        f"{workers} worker processes; the PDF stage of the {small:,}-commit build kept {parallel:.2f} cores busy on average "
+        f"({fmt_s(batch_cpu)} CPU in {fmt_s(stage_wall)}) while the rest of the machine kept {others:.2f} busy",
+        workers >= cores and parallel >= 0.8 * min(cores, max(1.0, cores - others)),
+        "judged against the cores the rest of the machine left free" if others > 0.2 else "",
+    )
+    peak = hist[large]["pdf"].maxrss
+    tree = hist[large]["pdf"].tree_peak
+    target(
+        f"peak memory of the {large:,}-commit build < 500 MB",
+        f"{fmt_mb(peak)} largest process; {fmt_mb(tree)} the whole process tree",
+        peak < 500 * MB,
+        "" if tree < 500 * MB else "the tree's sum is over",
+    )
+    weight = ems["page_weight"]
+    target(
+        "the Dutch current page (HTML + CSS) ≤ 30 KB, no script",
+        f"{weight['total'] / 1024:.1f} KB, {'a' if weight['script'] else 'no'} script",
+        weight["total"] <= 30 * 1024 and not weight["script"],
+        by(weight["total"], 30 * 1024),
+    )
+    return targets
+
+
+def to_json(value):
+    if isinstance(value, Series):
+        return {
+            "stats": value.stats(),
+            "maxrss": value.maxrss,
+            "tree_peak": value.tree_peak,
+            "walls": value.values(),
+            "extra": value.extra,
+        }
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="a trial: 2 runs, histories of 100 and 300 commits"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs per figure after the warm-up (default 5)"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    runs = args.runs or (2 if args.quick else 5)
+    sizes = (100, 300) if args.quick else (100, 1000, 5000)
+    data: dict = {"date": dt.date.today().isoformat(), "machine": machine()}
+    data["setup"] = setup_peer()
+    with tempfile.TemporaryDirectory(prefix="statement-bench-") as scratch:
+        work = Path(scratch)
+        data["ems"] = measure_ems(work, runs)
+        data["peer"] = measure_peer(work, runs, data["setup"])
+        data["history"] = {}
+        # The whole build with PDFs renders 4 PDFs a version (2 languages, the version and its
+        # changes): about 400 for 1,000 commits and 2,000 for 5,000. Those run once, without warm-up.
+        plan = {
+            100: {"read": runs, "nopdf": runs, "pdf": runs, "edit": runs},
+            1000: {"read": runs, "nopdf": runs, "pdf": 1},
+            5000: {"read": max(1, min(runs, 3)), "nopdf": max(1, min(runs, 3)), "pdf": 1},
+            300: {"read": runs, "nopdf": runs, "pdf": 1},
+        }
+        for commits in sizes:
+            data["history"][commits] = measure_history(
+                work, commits, plan[commits], profile=commits == sizes[1]
+            )
+        data["runs_note"] = (
+            "Fewer runs where the build renders hundreds of PDFs: the whole build with PDFs runs once, "
+            "without warm-up, for 1,000 and 5,000 commits (about 400 and 2,000 PDFs; the builds without "
+            "PDFs before it warmed the disk cache), and the 5,000-commit history read and build without "
+            f"PDFs run {plan[5000]['nopdf']} times after the warm-up."
+            if not args.quick
+            else "--quick: the 300-commit history's whole build with PDFs ran once."
+        )
+        data["limits"] = measure_limits(work, data["ems"]["site"], runs)
+        data["machine"]["load_after"] = os.getloadavg()
+        data["elapsed"] = time.perf_counter() - started
+        data["targets"] = evaluate(data)
+        RESULTS.write_text(write_results(data, args.quick), encoding="utf-8")
+        RAW.write_text(json.dumps(to_json(data), indent=1) + "\n", encoding="utf-8")
+    log(
+        f"wrote {RESULTS.relative_to(REPO)} and {RAW.relative_to(REPO)} in {fmt_s(time.perf_counter() - started)}"
+    )
+    for t in data["targets"]:
+        log(f"  {t['status'].split(':')[0]:14} {t['what']}: {t['measured']}")
+
+
+if __name__ == "__main__":
+    main()
