@@ -13,7 +13,6 @@ import html
 import logging
 import re
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -70,7 +69,8 @@ def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) 
     try:
         preview = Preview(root, cache, folder / "site", echo)
         preview.rebuild()
-        server = LiveReloadServer(preview.rebuild, HOST, port, str(folder / "site"))
+        said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
+        server = _Server(lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"))
         for part in WATCHED:
             if (root / part).is_dir():
                 server.watch(str(root / part))
@@ -79,28 +79,31 @@ def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) 
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class _Server(LiveReloadServer):
+    """mkdocs' server, saying where the preview is once it listens and watches (not before: a
+    browser sent there at once would find nothing, a save made at once would go unseen)."""
+
+    def __init__(self, announce: Callable[[], None], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.announce = announce
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self.announce()  # serve() binds the socket and starts the watching before this
+        super().serve_forever(poll_interval)
+
+
 def _run(server: LiveReloadServer, root: Path, port: int, echo: Callable[..., None]) -> None:
-    _require_free(root, port)
-    echo(f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it.")
     try:
         server.serve()
     except KeyboardInterrupt:
         echo("Preview stopped.")
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        hint = f"stop what uses it, or choose another port: statement serve --port {port + 1}"
+        raise StatementError(root, None, f"port {port} is already in use", hint) from None
     finally:
         server.shutdown()
-
-
-def _require_free(root: Path, port: int) -> None:
-    """A busy port, said in the editor's words rather than as a socket's error."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
-        try:
-            probe.bind((HOST, port))
-        except OSError as error:
-            if error.errno != errno.EADDRINUSE:
-                raise
-            hint = f"stop what uses it, or choose another port: statement serve --port {port + 1}"
-            raise StatementError(root, None, f"port {port} is already in use", hint) from None
 
 
 # --- the preview's own marks, on its copy of the pages ------------------------------------------
