@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .changes import changes_between
-from .config import read_settings
-from .errors import StatementError, gather
+from .config import statement_settings
+from .errors import StatementError, gather, raise_all
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
@@ -39,7 +39,8 @@ def make_site(
     cache = cache or root / CACHE
     history = read_history(root, cache / "history.json")
     _check_history(root, history, release, allow_shallow)
-    settings = read_settings(root / "statement" / "statement.toml")
+    settings, problems = statement_settings(root / "statement" / "statement.toml")
+    raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
     versions, catalogs = gather(
         lambda: versions_of(root / "statement", history),
         lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),

@@ -35,9 +35,25 @@ def read_settings(path: Path) -> Settings:
     return settings_from(SourceFiles(path.parent))
 
 
+def statement_settings(path: Path) -> tuple[Settings | None, list[StatementError]]:
+    """The settings file at path, read as settings_with_problems reads it."""
+    return settings_with_problems(SourceFiles(path.parent))
+
+
 def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Settings:
     """The settings of one revision; `placeholders` lets a summary `statement release` reset
     through (the diff and release read a statement whose summary is still to be written)."""
+    settings, errors = settings_with_problems(source, placeholders=placeholders)
+    raise_all(errors)
+    return settings
+
+
+def settings_with_problems(
+    source: SourceFiles, *, placeholders: bool = False
+) -> tuple[Settings | None, list[StatementError]]:
+    """The settings and every problem in them. Where the problems leave the languages usable,
+    the settings come back all the same (a missing fact as empty text), so that the texts can be
+    checked in the same run and an editor sees every problem at once."""
     path = source.path(SETTINGS)
     text = source.text(SETTINGS, "the settings file statement.toml")
     data = _parse(path, text)
@@ -45,14 +61,16 @@ def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Setting
     errors = [*_unknown_settings(data, where)]
     effective = _effective(data, where, errors)
     languages = _languages(data, where, errors)
-    source = _source_language(data, languages, where, errors)
+    source_language = _source_language(data, languages, where, errors)
     facts = _facts(data, where, errors)
     base_url = _base_url(data, where, errors)
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
-    raise_all(errors)
-    ordered = tuple(sorted(languages, key=lambda language: language.code != source))
-    return Settings(effective, source, ordered, facts, base_url, summary)
+    if source_language not in [language.code for language in languages]:
+        return None, errors
+    ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
+    missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
+    return Settings(effective, source_language, ordered, facts + missing, base_url, summary), errors
 
 
 def _parse(path: Path, text: str) -> dict:

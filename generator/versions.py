@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import settings_from
+from .config import settings_from, settings_with_problems
 from .errors import StatementError, attempt, raise_all
 from .files import SourceFiles, read_text
 from .history import History, Revision
@@ -77,15 +77,23 @@ class Reader:
         key = revised.revision.commit
         if key not in self.statements:
             source = revised.source
-            self.statements[key] = attempt(
-                lambda: statement_from(source, settings_from(source), self.translations)
-            )
+            self.statements[key] = attempt(lambda: statement_of(source, self.translations))
         return self.statements[key]
 
 
 def read_working_tree(folder: Path, cache: dict | None = None) -> Statement:
-    source = SourceFiles(folder)
-    return statement_from(source, settings_from(source), cache)
+    return statement_of(SourceFiles(folder), cache)
+
+
+def statement_of(source: SourceFiles, cache: dict | None = None) -> Statement:
+    """The statement of one revision; a problem in its settings does not keep the texts from
+    being checked too, unless it leaves no languages to check them in."""
+    settings, problems = settings_with_problems(source)
+    if settings is None:
+        raise_all(problems)
+    statement, errors = attempt(lambda: statement_from(source, settings, cache))
+    raise_all([*problems, *errors])
+    return statement
 
 
 def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:

@@ -391,11 +391,6 @@ def test_problems_in_several_files_are_reported_together(project, build, edit, s
     assert site_files(project / "site") == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py reads statement.toml before the texts and catalogs, so a problem in the "
-    "settings hides the problems in the other files until it is fixed",
-)
 def test_a_settings_problem_is_reported_with_the_other_files_problems(project, build, edit):
     edit(_toml(project), 'kvk = "56150075"\n', "")
     edit(_nl(project), "niet langer dan nodig", "niet <b>langer</b> dan nodig")
