@@ -26,16 +26,23 @@ def build(
     cache: Path | None = None,
     release: bool = False,
     allow_shallow: bool = False,
+    pdfs: bool = True,
 ) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found."""
-    site = make_site(root, cache=cache, release=release, allow_shallow=allow_shallow)
+    site = make_site(root, cache=cache, release=release, allow_shallow=allow_shallow, pdfs=pdfs)
     write_site(site, out)
     return site
 
 
 def make_site(
-    root: Path, *, cache: Path | None = None, release: bool = False, allow_shallow: bool = False
+    root: Path,
+    *,
+    cache: Path | None = None,
+    release: bool = False,
+    allow_shallow: bool = False,
+    pdfs: bool = True,
 ) -> Site:
+    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out."""
     cache = cache or root / CACHE
     history = read_history(root, cache / "history.json")
     _check_history(root, history, release, allow_shallow)
@@ -46,15 +53,13 @@ def make_site(
         lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),
     )
     publication = Publication(versions, _changes(versions), bool(history and history.shallow))
-    plan = plan_site(publication, _file_words(catalogs))
+    plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(root / "templates", catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)
-    pdfs = render_documents(plan.documents, files, cache / "pdf")
-    notes = (
-        *_notes(history, publication),
-        f"PDFs: {pdfs.rendered} rendered, {pdfs.cached} from the cache.",
-    )
-    return Site(tuple(sorted((files | pdfs.files).items())), notes)
+    documents = render_documents(plan.documents, files, cache / "pdf")
+    made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."
+    notes = (*_notes(history, publication), made if pdfs else "PDFs: left out (--no-pdf).")
+    return Site(tuple(sorted((files | documents.files).items())), notes)
 
 
 def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:

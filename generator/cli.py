@@ -55,14 +55,32 @@ def main() -> None:
     is_flag=True,
     help="Build from a shallow clone, with the older versions missing.",
 )
+@click.option(
+    "--no-pdf",
+    is_flag=True,
+    help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
+)
 def build(
-    root: Path, out: Path | None, cache: Path | None, release: bool, allow_shallow: bool
+    root: Path,
+    out: Path | None,
+    cache: Path | None,
+    release: bool,
+    allow_shallow: bool,
+    no_pdf: bool,
 ) -> None:
-    """Build the site: every version in every language, changelog and feeds."""
+    """Build the site: every version in every language, changelog, feeds and PDFs."""
     root = root.resolve()
     out = out or root / "site"
+    if release and no_pdf:
+        raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
+    options = {
+        "cache": cache,
+        "release": release,
+        "allow_shallow": allow_shallow,
+        "pdfs": not no_pdf,
+    }
     try:
-        site = build_site(root, out, cache=cache, release=release, allow_shallow=allow_shallow)
+        site = build_site(root, out, **options)
     except* StatementError as group:
         _report(flatten(group), root)
         sys.exit(1)

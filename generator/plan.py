@@ -57,9 +57,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def plan_site(publication: Publication, words: dict[str, dict[str, str]]) -> Plan:
+def plan_site(
+    publication: Publication, words: dict[str, dict[str, str]], pdfs: bool = True
+) -> Plan:
     """Every page and PDF; `words` are the translated FILE_WORDS per language."""
     pages = plan_pages(publication)
+    if not pdfs:
+        return Plan(pages, (), {})
     company = slug(publication.settings.fact_values.get("company", ""))
     pdfs, documents = {}, []
     for page in pages:

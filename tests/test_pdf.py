@@ -226,3 +226,22 @@ def test_a_missing_stylesheet_is_a_clear_error_and_the_site_stays(
     assert result.exit_code == 1
     assert "templates/print.css: the stylesheet print.css is missing" in result.stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_no_pdf_leaves_the_pdfs_and_their_links_out(built: StatementRepo, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = tmp_path / "quick"
+    result = CliRunner().invoke(
+        main, ["build", "--root", str(built.root), "--out", str(out), "--no-pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "PDFs: left out (--no-pdf)." in result.output
+    assert not list(out.rglob("*.pdf"))
+    assert all(".pdf" not in page.read_text(encoding="utf-8") for page in out.rglob("*.html"))
+    refused = CliRunner().invoke(
+        main, ["build", "--root", str(built.root), "--no-pdf", "--release"]
+    )
+    assert refused.exit_code == 2 and "leave out --no-pdf" in refused.output
