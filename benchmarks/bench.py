@@ -1022,25 +1022,33 @@ def write_results(data: dict, quick: bool) -> str:
 
 
 def stage_table(columns: list[tuple[str, Series]]) -> str:
-    names = list(columns[0][1].extra[0]["stages"])
+    """Medians of each stage (in the order the build calls them); stages under 1 ms everywhere
+    are summed into one row."""
+    names: dict[str, None] = {}
+    for _, series in columns:
+        for extra in series.extra:
+            names.update(dict.fromkeys(extra["stages"]))
+
+    def stage(series: Series, name: str) -> float:
+        return series.median(lambda e: e["stages"].get(name, 0.0))
+
+    small = [n for n in names if all(stage(series, n) < 0.001 for _, series in columns)]
     rows = [
         "| stage | " + " | ".join(label for label, _ in columns) + " |",
         "| --- |" + " ---: |" * len(columns),
     ]
-    for name in ["import", *names, "build"]:
-        cells = []
-        for _, series in columns:
-            if name == "import":
-                value = series.median(lambda e: e["import"])
-            elif name == "build":
-                value = series.median(lambda e: e["build"])
-            else:
-                value = series.median(lambda e, n=name: e["stages"][n])
-            cells.append(fmt_s(value))
-        label = {"import": "imports (generator.build)", "build": "**the build (all stages)**"}.get(
-            name, f"`{name}`"
-        )
-        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def row(label: str, values: list[float]) -> None:
+        rows.append(f"| {label} | " + " | ".join(fmt_s(v) for v in values) + " |")
+
+    row("imports (generator.build)", [s.median(lambda e: e["import"]) for _, s in columns])
+    for name in names:
+        if name not in small:
+            row(f"`{name}`", [stage(s, name) for _, s in columns])
+    if small:
+        label = "the others (" + ", ".join(f"`{n}`" for n in small) + ")"
+        row(label, [sum(stage(s, n) for n in small) for _, s in columns])
+    row("**the build (all stages)**", [s.median(lambda e: e["build"]) for _, s in columns])
     return "\n".join(rows)
 
 

@@ -10,6 +10,7 @@ process only, by one that makes no PDF: the product has no switch for that (yet)
 
 from __future__ import annotations
 
+import inspect
 import json
 import resource
 import sys
@@ -22,20 +23,23 @@ from generator.pdf import Rendered  # noqa: E402
 
 imported = time.perf_counter()
 
-STAGES = (
-    "read_history",  # git log + blobs (+ the history cache)
-    "read_settings",
-    "versions_of",  # every revision parsed, the guard, the versions
-    "load_catalogs",
-    "_changes",  # the changes between consecutive versions
-    "plan_site",
-    "render_pages",
-    "render_index",
-    "render_documents",  # the PDFs (from the cache or rendered)
-    "write_site",
+# The stages are the functions generator.build calls by name: every function in its namespace
+# (imported from the other generator modules, or its own helpers), found when this runs, so that
+# a change of the pipeline needs no change here. Only the outermost call is timed: a stage that
+# calls another stage counts once. generator.errors' helpers (gather, raise_all) are not stages:
+# the stages they run are timed.
+SKIP = {"build", "make_site"}
+STAGES = tuple(
+    name
+    for name, value in vars(pipeline).items()
+    if inspect.isfunction(value)
+    and value.__module__.startswith("generator")
+    and value.__module__ != "generator.errors"
+    and name not in SKIP
 )
-times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
-cpu: dict[str, float] = dict.fromkeys(STAGES, 0.0)  # this process's and its children's
+times: dict[str, float] = {}  # in the order of their first call
+cpu: dict[str, float] = {}  # this process's and its children's
+depth = 0
 
 
 def cpu_seconds() -> float:
@@ -48,10 +52,17 @@ def cpu_seconds() -> float:
 
 def timed(name: str, function):
     def wrapper(*args, **kwargs):
+        global depth
+        if depth:
+            return function(*args, **kwargs)
+        depth += 1
+        times.setdefault(name, 0.0)
+        cpu.setdefault(name, 0.0)
         start, start_cpu = time.perf_counter(), cpu_seconds()
         try:
             return function(*args, **kwargs)
         finally:
+            depth -= 1
             times[name] += time.perf_counter() - start
             cpu[name] += cpu_seconds() - start_cpu
 
@@ -66,6 +77,8 @@ def main(argv: list[str]) -> None:
     root, out, cache = (Path(a) for a in argv[:3])
     skip_pdf = "--skip-pdf" in argv
     profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    if "render_documents" not in STAGES:
+        raise SystemExit("generator.build calls no render_documents: update benchmarks/stages.py")
     for name in STAGES:
         function = no_pdfs if (skip_pdf and name == "render_documents") else getattr(pipeline, name)
         setattr(pipeline, name, timed(name, function))
