@@ -8,6 +8,7 @@ images and links with unsafe schemes are refused, never passed through.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -22,6 +23,9 @@ from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import Section, Settings, Statement, Translation
 
+SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
+FENCE = re.compile(r"(```|~~~)")
+H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
@@ -45,7 +49,8 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             text = source.text(name, f"the {language.code} text {name}")
             key = (text, language.code, settings.facts, settings.effective, settings.languages)
             if key not in cache:
-                cache[key] = parse_translation(text, source.path(name), language.code, settings)
+                path = source.path(name)
+                cache[key] = parse_translation(text, path, language.code, settings, cache)
             translations.append(cache[key])
         except* StatementError as group:
             errors.extend(flatten(group))
@@ -59,18 +64,99 @@ def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
     return parse_translation(read_text(path, f"the {lang} text {path.name}"), path, lang, settings)
 
 
-def parse_translation(text: str, path: Path, lang: str, settings: Settings) -> Translation:
+def parse_translation(
+    text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
+) -> Translation:
+    """One language's text. It is read a stretch at a time (the title, then each section): a
+    section read before, with the same facts, is not parsed again, so that the versions of a long
+    history, which mostly share their sections, cost little more than the sections they change."""
     facts = settings.fact_values | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
+    cache = {} if cache is None else cache
     md = _markdown()
+    parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
+    sections = [section for part in parts for section in part.sections]
+    translation = Translation(lang, parts[0].title or "", tuple(sections), path)
+    errors = [error for part in parts for error in part.errors]
+    errors.extend(_duplicate_ids(sections, path))
+    if not sections:
+        hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
+        errors.append(StatementError(path, None, "the text has no sections", hint))
+    anchors = [anchor for part in parts for anchor in part.anchors]
+    errors.extend(_broken_anchors(translation, anchors, path))
+    raise_all(errors)
+    return translation
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A stretch of the Markdown read on its own: the title, or a section (lines counted from the
+    stretch's first line, so that it can be reused wherever the section moves)."""
+
+    title: str | None
+    sections: tuple[Section, ...]
+    anchors: tuple[tuple[str, int | None], ...]
+    errors: tuple[StatementError, ...]
+
+    def moved(self, offset: int) -> _Part:
+        return _Part(
+            self.title,
+            tuple(replace(section, line=section.line + offset) for section in self.sections),
+            tuple((anchor, line and line + offset) for anchor, line in self.anchors),
+            tuple(_moved(error, offset) for error in self.errors),
+        )
+
+
+def _moved(error: StatementError, offset: int) -> StatementError:
+    return StatementError(error.path, error.line and error.line + offset, error.message, error.hint)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """The text cut before every `##` heading outside fenced code: (lines before it, the stretch)."""
+    lines = text.split("\n")
+    starts, fenced = [0], False
+    for number, line in enumerate(lines):
+        fenced ^= bool(FENCE.match(line.lstrip()))
+        if number and not fenced and H2.match(line):
+            starts.append(number)
+    ends = [*starts[1:], len(lines)]
+    return [
+        (start, "\n".join(lines[start:end]) + "\n") for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
+    used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
+    key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
+    if key in cache:
+        return cache[key].moved(offset)
+    part = _read_part(md, chunk, offset == 0, path, facts)
+    if not part.errors:
+        cache[key] = part  # one with problems is read again, so its messages name this file
+    return part.moved(offset)
+
+
+def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict) -> _Part:
     env = {"path": path, "facts": facts, "errors": [], "anchors": []}
     env["render"] = lambda tokens: md.renderer.render(tokens, md.options, env)
-    tokens = md.parse(text, env)
-    translation = _split(tokens, path, lang, env)
-    env["errors"].extend(_broken_anchors(translation, env["anchors"], path))
-    raise_all(env["errors"])
-    return translation
+    tokens = md.parse(chunk, env)
+    headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
+    env["errors"].extend(_heading_problems(tokens, headings, path, 0 if first else 1))
+    starts = [i for i in headings if tokens[i].tag == "h2"]
+    lead = tokens[: starts[0] if starts else len(tokens)]
+    title = _title(lead, path, env["errors"]) if first else None
+    if lead and not first:
+        env["errors"].append(_outside(lead, path))
+    ends = [*starts[1:], len(tokens)] if starts else []
+    sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
+    return _Part(title, sections, tuple(env["anchors"]), tuple(env["errors"]))
+
+
+def _outside(tokens: list[Token], path: Path) -> StatementError:
+    line = tokens[0].map[0] + 1 if tokens[0].map else None
+    hint = "put it in a section of its own: ## Heading {#id}"
+    return StatementError(path, line, "text outside any section", hint)
 
 
 def _locale(settings: Settings, lang: str) -> str:
@@ -204,31 +290,10 @@ def _unsafe(token: Token, env: dict, line: int | None) -> tuple[str, str] | None
 # --- sections -------------------------------------------------------------------------------
 
 
-def _split(tokens: list[Token], path: Path, lang: str, env: dict) -> Translation:
-    """The token stream -> a title (the `#` heading) and the `##` sections with their bodies."""
-    errors, title, sections = env["errors"], None, []
-    headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
-    errors.extend(_heading_problems(tokens, headings, path))
-    starts = [i for i in headings if tokens[i].tag == "h2"]
-    first = starts[0] if starts else len(tokens)
-    title = _title(tokens[:first], path, errors)
-    for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
-        sections.append(_section(tokens[start:end], path, env))
-    errors.extend(_duplicate_ids(sections, path))
-    if not sections:
-        errors.append(
-            StatementError(
-                path,
-                None,
-                "the text has no sections",
-                "start each section with a heading such as ## Bewaartermijn {#retention}",
-            )
-        )
-    return Translation(lang, title, tuple(sections), path)
-
-
-def _heading_problems(tokens: list[Token], headings: list[int], path: Path) -> list[StatementError]:
-    errors, level = [], 0
+def _heading_problems(
+    tokens: list[Token], headings: list[int], path: Path, level: int
+) -> list[StatementError]:
+    errors = []
     for index in headings:
         token, line = tokens[index], tokens[index].map[0] + 1
         new = int(token.tag[1])
@@ -372,10 +437,6 @@ def _mismatch(
     message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
     hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
     return StatementError(translation.path, line, message, hint)
-
-
-SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
-FENCE = re.compile(r"(```|~~~)")
 
 
 def section_fingerprints(text: str) -> dict[str, str]:

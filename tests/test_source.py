@@ -327,3 +327,28 @@ def test_a_latin1_byte_is_reported_on_its_line(tmp_path, settings, line_end):
     with pytest.raises(StatementError) as caught:
         read_translation(path, "nl", settings)
     assert (caught.value.line, caught.value.message) == (6, "this file is not UTF-8 text")
+
+
+def test_a_section_read_before_is_reused_wherever_it_moves() -> None:
+    """Reading stretch by stretch gives the same translation as a fresh read, lines included."""
+    import dataclasses
+
+    from generator.config import read_settings
+    from generator.source import parse_translation
+
+    statement = Path(__file__).resolve().parents[1] / "statement"
+    settings = read_settings(statement / "statement.toml")
+    text = (statement / "nl.md").read_text(encoding="utf-8")
+    cache: dict = {}
+    parse_translation(text, statement / "nl.md", "nl", settings, cache)
+    moved = text.replace("\n## Bewaartermijn", "\nEen nieuwe alinea.\n\n## Bewaartermijn", 1)
+    moved = moved.replace("# Privacy policy\n", "# Privacy policy\n\n\n", 1)
+    reused = parse_translation(moved, statement / "nl.md", "nl", settings, cache)
+    fresh = parse_translation(moved, statement / "nl.md", "nl", settings)
+    assert reused == fresh
+    assert [dataclasses.astuple(s) for s in reused.sections] == [
+        dataclasses.astuple(s) for s in fresh.sections
+    ]
+    assert (
+        reused.section("retention").line == text[: text.index("## Bewaartermijn")].count("\n") + 5
+    )
