@@ -20,6 +20,7 @@ from .model import Document
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
 CACHE_FORMAT = "1"
+ASSETS = (".css", ".woff2")  # what a page may fetch while it is printed
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _key(document: Document, site: dict[str, bytes]) -> str:
     """A hash of everything that makes the PDF: the page, every asset, the renderer's version."""
     digest = hashlib.sha256(f"{CACHE_FORMAT} {_weasyprint_version()} {document.page}".encode())
     digest.update(site[document.page])
-    for path in sorted(p for p in site if p.endswith((".css", ".ttf"))):
+    for path in sorted(p for p in site if p.endswith(ASSETS)):
         digest.update(path.encode() + b"\0" + hashlib.sha256(site[path]).digest())
     return digest.hexdigest()
 
@@ -83,7 +84,7 @@ def _render_all(documents: list[Document], site: dict[str, bytes]) -> dict[str, 
         return {}
     import weasyprint  # noqa: F401 - once here, so that forked workers do not import it again
 
-    assets = {path: data for path, data in site.items() if path.endswith((".css", ".ttf"))}
+    assets = {path: data for path, data in site.items() if path.endswith(ASSETS)}
     jobs = [(d, site[d.page], assets) for d in documents]
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers == 1:
@@ -140,6 +141,6 @@ def _render(document: Document, html: bytes, assets: dict[str, bytes], missing: 
 
 
 def _mime(path: str) -> str:
-    return {"css": "text/css", "ttf": "font/ttf"}.get(
+    return {"css": "text/css", "woff2": "font/woff2"}.get(
         path.rsplit(".", 1)[-1], "application/octet-stream"
     )

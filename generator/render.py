@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import font_lato
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -28,8 +27,6 @@ from .plan import (
     feed_path,
     version_path,
 )
-
-FONTS = ("Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt")
 
 
 @dataclass(frozen=True)
@@ -125,12 +122,12 @@ def assets(templates: Path) -> dict[str, bytes]:
             hint = f"restore templates/{name} (git checkout -- templates/{name})"
             raise StatementError(templates / name, None, f"the stylesheet {name} is missing", hint)
         files[name] = (templates / name).read_bytes()
-    for name in FONTS:
-        path = Path(font_lato.font_directory) / name
-        if not path.is_file():
-            hint = "reinstall the project's dependencies (make site) to bring the font-lato package back"
-            raise StatementError(path, None, f"the font file {name} is missing", hint)
-        files[f"fonts/{name}"] = path.read_bytes()
+    fonts = sorted((templates / "fonts").glob("*.woff2"))
+    if not fonts:
+        hint = "restore templates/fonts/ (git checkout -- templates/fonts)"
+        raise StatementError(templates / "fonts", None, "the font files are missing", hint)
+    for path in [*fonts, templates / "fonts" / "OFL.txt"]:
+        files[f"fonts/{path.name}"] = path.read_bytes()
     return files
 
 

@@ -110,7 +110,7 @@ def test_every_font_is_embedded_and_ours(built: StatementRepo) -> None:
         rows = fonts.stdout.splitlines()[2:]
         assert rows, path
         for row in rows:
-            assert "Lato" in row.split()[0], row
+            assert "Noto-Sans" in row.split()[0], row
             assert row.split()[-5] == "yes", row  # the "emb" column
 
 
