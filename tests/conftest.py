@@ -37,7 +37,7 @@ SHARED_CACHE = Path(tempfile.mkdtemp(prefix="statement-test-cache-"))
 
 
 def run_build(
-    root: Path, out: Path | None = None, cache: Path | None = SHARED_CACHE
+    root: Path, out: Path | None = None, cache: Path | None = SHARED_CACHE, extra: list[str] = ()
 ) -> BuildResult:
     """`statement build --root root [--out out] [--cache cache]`, through click, in this process."""
     from generator.cli import main  # here, so that the reader's tests run even if cli breaks
@@ -47,7 +47,7 @@ def run_build(
         args += ["--out", str(out)]
     if cache is not None:
         args += ["--cache", str(cache)]
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, [*args, *extra])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         # an uncaught exception is a bug of the generator, never an editor's message
         raise result.exception
