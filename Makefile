@@ -52,7 +52,8 @@ catalogs: $(VENV)/.installed
 
 # The benchmark (issue 7): our build against the mkdocs stack and against the limits of this
 # machine, in one run of about 15 minutes; sets up the peer in benchmarks/.peer-venv and writes
-# benchmarks/RESULTS.md. BENCH_ARGS=--quick for a short trial run.
+# benchmarks/RESULTS.md. BENCH_ARGS=--quick for a short trial run, --full to add the 5,000-commit
+# build with its 2,000 PDFs.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 

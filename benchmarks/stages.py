@@ -1,25 +1,27 @@
 """One build through generator.build.build(), with every stage it calls timed in this process.
 
-    python benchmarks/stages.py ROOT OUT CACHE [--skip-pdf] [--profile FILE]
+    python benchmarks/stages.py ROOT OUT CACHE [--no-pdf] [--profile FILE]
 
-Prints one JSON object: the import time, the time of each stage, the whole build, the build's notes.
-The stages are timed by wrapping the functions generator.build looks up when it runs, so the
-pipeline that runs is the product's own. With --skip-pdf the PDF stage is replaced, in this
-process only, by one that makes no PDF: the product has no switch for that (yet).
+Prints one JSON object: the import time, the time of each stage, the whole build, the build's
+notes, and when and where each PDF was rendered. The stages are timed by wrapping the functions
+generator.build looks up when it runs, so the pipeline that runs is the product's own; --no-pdf is
+the product's own too (`statement build --no-pdf`: generator.build.build(pdfs=False)).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 started = time.perf_counter()
 import generator.build as pipeline  # noqa: E402
-from generator.pdf import Rendered  # noqa: E402
+import generator.pdf as pdf  # noqa: E402
 
 imported = time.perf_counter()
 
@@ -69,19 +71,51 @@ def timed(name: str, function):
     return wrapper
 
 
-def no_pdfs(documents, site, cache):
-    return Rendered({}, 0, 0)
+# When each PDF was rendered and by which process: the PDF workers append a line per PDF. The
+# workers are forked, so they run this module's wrapper; perf_counter is the system's monotonic
+# clock, the same in every process.
+JOBS = Path(tempfile.mkstemp(prefix="statement-bench-jobs-")[1])
+render_job = pdf._render_job
+
+
+def logged_job(job):
+    start = time.perf_counter()
+    try:
+        return render_job(job)
+    finally:
+        line = f"{os.getpid()} {start} {time.perf_counter()}\n"
+        with open(JOBS, "a") as log:
+            log.write(line)
+
+
+def pdf_jobs() -> dict:
+    """How many processes rendered the PDFs, and how many PDFs were being rendered at once on
+    average while any was (the sum of the renders' times over the span from the first start to
+    the last end): about the number of workers when they work in parallel, however busy the
+    machine is."""
+    rows = [line.split() for line in JOBS.read_text().splitlines()]
+    JOBS.unlink()
+    if not rows:
+        return {"pdfs": 0, "processes": 0, "busy": 0.0, "span": 0.0, "concurrency": 0.0}
+    spans = [(float(start), float(end)) for _, start, end in rows]
+    busy = sum(end - start for start, end in spans)
+    span = max(end for _, end in spans) - min(start for start, _ in spans)
+    return {
+        "pdfs": len(rows),
+        "processes": len({pid for pid, _, _ in rows}),
+        "busy": busy,
+        "span": span,
+        "concurrency": busy / span if span else 0.0,
+    }
 
 
 def main(argv: list[str]) -> None:
     root, out, cache = (Path(a) for a in argv[:3])
-    skip_pdf = "--skip-pdf" in argv
+    pdfs = "--no-pdf" not in argv
     profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
-    if "render_documents" not in STAGES:
-        raise SystemExit("generator.build calls no render_documents: update benchmarks/stages.py")
+    pdf._render_job = logged_job
     for name in STAGES:
-        function = no_pdfs if (skip_pdf and name == "render_documents") else getattr(pipeline, name)
-        setattr(pipeline, name, timed(name, function))
+        setattr(pipeline, name, timed(name, getattr(pipeline, name)))
     profiler = None
     if profile:
         import cProfile
@@ -89,7 +123,7 @@ def main(argv: list[str]) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    site = pipeline.build(root.resolve(), out, cache=cache)
+    site = pipeline.build(root.resolve(), out, cache=cache, pdfs=pdfs)
     total = time.perf_counter() - start
     if profiler:
         profiler.disable()
@@ -103,6 +137,7 @@ def main(argv: list[str]) -> None:
                 "build": total,
                 "notes": list(site.notes),
                 "files": len(site.files),
+                "pdf_jobs": pdf_jobs(),
             }
         )
     )
