@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,15 @@ class Translation:
     def section(self, section_id: str) -> Section:
         return next(section for section in self.sections if section.id == section_id)
 
+    @functools.cached_property
+    def by_id(self) -> dict[str, Section]:
+        return {section.id: section for section in self.sections}
+
+    @functools.cached_property
+    def headings(self) -> dict[str, str]:
+        """Section id -> heading (worked out once: every page links every language's)."""
+        return {section.id: section.heading for section in self.sections}
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -110,7 +120,8 @@ class Publication:
         return self.current.statement.settings
 
     def index(self, version: Version) -> int:
-        return self.versions.index(version)
+        # by identity: comparing versions field by field would compare whole statements
+        return next(i for i, known in enumerate(self.versions) if known is version)
 
     def before(self, version: Version) -> Version | None:
         index = self.index(version)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import json
-import posixpath
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,8 @@ from markupsafe import Markup
 from . import dates
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
-from .model import Change, Page, Plan, Publication, Version
+from .i18n import as_markup
+from .model import Change, Page, Plan, Publication, Section, Version
 from .plan import (
     PRINT_STYLESHEET,
     STYLESHEET,
@@ -27,6 +28,8 @@ from .plan import (
     feed_path,
     version_path,
 )
+
+SECTION_LINKS = 3  # languages a section links to before it links only the source language
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -
 
     @pass_context
     def translate(context: Context, message: str) -> str:
-        return catalogs[context["lang"]].gettext(message)
+        return as_markup(catalogs[context["lang"]].gettext(message))  # text, not HTML
 
     @pass_context
     def translate_plural(context: Context, singular: str, plural: str, n: int) -> str:
-        return catalogs[context["lang"]].ngettext(singular, plural, n)
+        return as_markup(catalogs[context["lang"]].ngettext(singular, plural, n))
 
     env.install_gettext_callables(translate, translate_plural, newstyle=True)
     return env
@@ -136,7 +139,7 @@ def assets(templates: Path) -> dict[str, bytes]:
 
 def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     settings = publication.settings
-    links = [_link(page, lang, path, settings.base_url) for lang, path in page.alternates]
+    links = _links(page, publication)
     version = page.version
     return {
         "lang": page.lang,
@@ -159,16 +162,28 @@ def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     }
 
 
+def _links(page: Page, publication: Publication) -> list[Link]:
+    base_url = publication.settings.base_url
+    return [_link(page, lang, path, base_url) for lang, path in page.alternates]
+
+
 def _link(page: Page, lang: str, path: str, base_url: str | None) -> Link:
     statement = page.version.statement
     settings = statement.settings
     language = settings.language(lang)
-    page_locale = Locale.parse(settings.language(page.lang).locale)
     href = url(page.path, path)
-    headings = {section.id: section.heading for section in statement.translation(lang).sections}
-    name_here = Locale.parse(language.locale).get_language_name(page_locale) or language.name
+    headings = statement.translation(lang).headings
+    name_here = (
+        _language_name(language.locale, settings.language(page.lang).locale) or language.name
+    )
     absolute = base_url + path.removesuffix("index.html") if base_url else href
     return Link(lang, language.name, href, name_here, headings, path == page.path, absolute)
+
+
+@functools.cache
+def _language_name(locale: str, in_locale: str) -> str | None:
+    """A language's name in another's words: "Dutch" for nl_NL in en_GB."""
+    return Locale.parse(locale).get_language_name(Locale.parse(in_locale))
 
 
 def _stamp(day, locale: str) -> Markup:
@@ -182,10 +197,16 @@ def _locale(page: Page) -> str:
 
 
 def url(from_path: str, to_path: str) -> str:
-    """A relative link from one file of the site to another; folders end in a slash."""
-    target = to_path.removesuffix("index.html")
-    link = posixpath.relpath(target or ".", posixpath.dirname(from_path) or ".")
-    return "./" if link == "." else link + ("/" if target.endswith("/") else "")
+    """A relative link from one file of the site to another; folders end in a slash. (Both paths
+    are the site's own, relative and normalized: no need for posixpath.relpath, which asks the
+    operating system for the working folder on every call.)"""
+    here = from_path.split("/")[:-1]
+    there = to_path.removesuffix("index.html").split("/")
+    shared = 0
+    while shared < min(len(here), len(there) - 1) and here[shared] == there[shared]:
+        shared += 1
+    link = "/".join([".."] * (len(here) - shared) + there[shared:])
+    return link or "./"
 
 
 def _href(page: Page, publication: Publication, path: str, absolute: bool = False) -> str:
@@ -214,7 +235,19 @@ def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
         "current_href": url(page.path, current_path(page.lang)),
         "stale": {sid for lang, sid in version.stale if lang == page.lang},
         "pdf": _pdf_href(page, plan, "statement", version),
+        "section_links": _section_links(page, _links(page, publication)),
     }
+
+
+def _section_links(page: Page, links: list[Link]) -> list[Link]:
+    """The other languages each section links to, to read the same section there: all of them
+    while they are few; beyond that a line of links under every heading is clutter, so a
+    translation links its source only (the header still lists every language)."""
+    others = [link for link in links if link.lang != page.lang]
+    if len(others) <= SECTION_LINKS:
+        return others
+    source = page.version.statement.settings.source_language
+    return [link for link in others if link.lang == source]
 
 
 def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
@@ -293,11 +326,15 @@ def _entry(
 def _section_change(
     page: Page, before: Version | None, after: Version, change: Change
 ) -> SectionChange:
-    old = _find(before, page.lang, change.section_id)
-    new = _find(after, page.lang, change.section_id)
+    old = _sections(before, page.lang).get(change.section_id)
+    new = _sections(after, page.lang).get(change.section_id)
     shown = new or old
     where = after if new else before
     href = url(page.path, version_path(page.lang, where)) + f"#{change.section_id}"
+    if change.kind == "same":  # shown as it reads: nothing to mark
+        return SectionChange(
+            change.kind, change.section_id, shown.heading, href, (), (), shown.html
+        )
     heading_diff = word_diff(old.heading if old else "", new.heading if new else "")
     paragraphs = section_diff(old, new)
     return SectionChange(
@@ -305,12 +342,8 @@ def _section_change(
     )
 
 
-def _find(version: Version | None, lang: str, section_id: str):
-    if version is None:
-        return None
-    return next(
-        (s for s in version.statement.translation(lang).sections if s.id == section_id), None
-    )
+def _sections(version: Version | None, lang: str) -> dict[str, Section]:
+    return version.statement.translation(lang).by_id if version else {}
 
 
 def _pdf_href(page: Page, plan: Plan, kind: str, version: Version) -> str | None:
