@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import dates
 from .errors import StatementError, raise_all
-from .files import SourceFiles
+from .files import SourceFiles, unprintable
 from .model import Language, Settings
 
 SETTINGS = "statement.toml"
@@ -171,7 +171,20 @@ def _language(code: str, entry: object, where: _Locator, errors: list) -> Langua
         hint = f'add name = "…" under [{table}]: the language\'s name in itself, such as "English"'
         errors.append(where.error(f"language '{code}' has no name", hint, table))
         return None
+    if _unprintable(name, f"the name of language '{code}'", where, errors, "name", table):
+        return None
     return Language(code, locale, name)
+
+
+def _unprintable(
+    value: str, what: str, where: _Locator, errors: list, key: str, table: str | None = None
+) -> bool:
+    """A text the pages show, checked for a character they cannot: true if it holds one."""
+    if found := unprintable(value):
+        hint = "delete it: a TOML escape such as \\u0001 writes a character no page can show"
+        message = f"{what} holds the unprintable character {found}"
+        errors.append(where.error(message, hint, key, table))
+    return bool(found)
 
 
 def _declared(data: dict) -> list[str]:
@@ -214,7 +227,7 @@ def _fact(name: str, value: object, where: _Locator, errors: list) -> tuple[str,
     elif not isinstance(value, str) or not value.strip():
         hint = f'write the fact as text in quotes: {name} = "…"'
         errors.append(where.error(f"the fact '{name}' must be non-empty text", hint, name, "facts"))
-    else:
+    elif not _unprintable(value, f"the fact '{name}'", where, errors, name, "facts"):
         return name, value.strip()
     return None
 
@@ -259,6 +272,8 @@ def _summary(
             hint = f'replace it with what changed in this version, in plain words: {lang} = "…"'
             message = f"the {lang} summary is still the placeholder `statement release` wrote"
             errors.append(where.error(message, hint, lang, "summary"))
+        else:
+            _unprintable(text, f"the {lang} summary", where, errors, lang, "summary")
     return tuple(
         (lang, " ".join(text.split()))
         for lang, text in table.items()

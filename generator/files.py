@@ -6,6 +6,7 @@ SourceFiles hides which, so that the readers read both the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,17 @@ def read_text(path: Path, what: str) -> str:
     return SourceFiles(path.parent).text(path.name, what)
 
 
+# Control characters other than tab and line ends, and the two non-characters XML forbids: no
+# page, feed or PDF can show them, and a feed that holds one is not XML at all.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def unprintable(text: str) -> str | None:
+    """The first character of text that cannot be published, as U+XXXX; None if there is none."""
+    found = UNPRINTABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def decode(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
@@ -56,4 +68,9 @@ def decode(data: bytes, path: Path) -> str:
         line = line_of(before, len(before))
         hint = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if found := UNPRINTABLE.search(text):
+        hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
+        message = f"this file holds the unprintable character U+{ord(found.group()):04X}"
+        raise StatementError(path, line_of(text, found.start()), message, hint)
+    return text

@@ -13,10 +13,18 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from markupsafe import Markup, escape
 
 from .errors import StatementError, gather, raise_all
+from .files import unprintable
 
 _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+# A translation is text: the only HTML in it is the message's own tags, the only % signs its
+# placeholders (Jinja fills them in) and %%. The templates' words are trusted; a catalog's are not.
+TAG = re.compile(r"<[^<>]*>")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PERCENT = re.compile(r"%%|%\(\w+\)s")
+FILE_WORD = re.compile(r"[\w-]{1,60}")  # in a file name: no slash, dot, space or %, not long
 TEMPLATE_EXTRACTION = (
     [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")],
     {"**.html": _OPTIONS, "**.xml": _OPTIONS},
@@ -35,15 +43,16 @@ def template_messages(templates: Path) -> tuple[str, ...]:
 
 
 def load_translations(
-    locales: Path, lang: str, locale: str, needed: tuple[str, ...]
+    locales: Path, lang: str, locale: str, needed: tuple[str, ...], words: tuple[str, ...] = ()
 ) -> gettext.GNUTranslations:
-    """The language's catalog, compiled, after checking that it translates every needed message."""
+    """The language's catalog, compiled, after checking that it translates every needed message,
+    as text (see TAG), and the `words` of file names as words that can stand in one."""
     path = catalog_path(locales, lang)
     if not path.is_file():
         hint = f"create it from locales/messages.pot (make catalogs) and translate every message into {lang}"
         raise StatementError(path, None, f"the catalog for '{lang}' is missing", hint)
     catalog = _read(path, locale)
-    raise_all(_untranslated(catalog, path, needed))
+    raise_all([*_untranslated(catalog, path, needed), *_unsafe(catalog, path, needed, words)])
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
@@ -86,14 +95,78 @@ def _untranslated(catalog, path: Path, needed: tuple[str, ...]) -> list[Statemen
     return errors
 
 
+def _unsafe(catalog, path: Path, needed: tuple[str, ...], words: tuple[str, ...]) -> list:
+    """Translations that are not plain text: the pages would show them as HTML, or break."""
+    errors = []
+    for msgid in needed:
+        message = catalog.get(msgid)
+        if message is None or not message.string or message.fuzzy:
+            continue  # reported as missing or untranslated
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            if problem := _problem(msgid, text, msgid in words):
+                errors.append(StatementError(path, message.lineno, *problem))
+    return errors
+
+
+def _problem(msgid: str, text: str, file_word: bool) -> tuple[str, str] | None:
+    """What is wrong with one translation, as (message, hint); None when nothing is."""
+    tags, names = _tags(msgid), _placeholders(msgid)
+    if found := unprintable(text):
+        message = f"the translation of {msgid!r} holds the unprintable character {found}"
+        hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
+    elif file_word and not FILE_WORD.fullmatch(text):
+        message = f"the file-name word {msgid!r} is translated as {text!r}, which cannot stand in a file name"
+        hint = "use at most 60 letters, digits and hyphens, as in privacyverklaring"
+    elif _tags(text) != tags:
+        message = f"the translation of {msgid!r} has other HTML than the message"
+        hint = (
+            f"keep the message's own tags exactly as they are, {' '.join(TAG.findall(msgid))}, and add none"
+            if tags
+            else "write it as plain text: the message has no HTML, so its translation has none"
+        )
+    elif _placeholders(text) != names:
+        message = f"the translation of {msgid!r} has other placeholders than the message"
+        kept = ", ".join(f"%({name})s" for name in names or ())
+        hint = (
+            f"keep {kept} exactly as written, and write a percent sign as %%"
+            if names
+            else "the message has no placeholders: write a percent sign as %%"
+        )
+    else:
+        return None
+    return message, hint
+
+
+def _tags(text: str) -> list[str]:
+    """A message's HTML tags, sorted (a < or > that makes no tag is text, escaped as such)."""
+    return sorted(TAG.findall(text))
+
+
+def _placeholders(text: str) -> list[str] | None:
+    """A message's %(name)s, sorted; None when any other % sign stands in it (Jinja would fail)."""
+    return None if "%" in PERCENT.sub("", text) else sorted(set(PLACEHOLDER.findall(text)))
+
+
+def as_markup(text: str) -> Markup:
+    """A translation as the page's HTML: its tags (only the message's own, checked on loading)
+    kept, every other character escaped, so that a quote or an ampersand in the words shows as
+    itself in any attribute or feed."""
+    parts, at = [], 0
+    for tag in TAG.finditer(text):
+        parts += [escape(text[at : tag.start()]), tag.group()]
+        at = tag.end()
+    return Markup("".join([*parts, escape(text[at:])]))
+
+
 def load_catalogs(
     locales: Path, templates: Path, languages, words: tuple[str, ...] = ()
 ) -> dict[str, gettext.GNUTranslations]:
     """Every language's catalog, checked against the templates' messages and the generator's own
-    `words`; all problems at once."""
+    `words` (of file names); all problems at once."""
     needed = tuple(sorted({*template_messages(templates), *words}))
     steps = [
-        lambda lang=language: load_translations(locales, lang.code, lang.locale, needed)
+        lambda lang=language: load_translations(locales, lang.code, lang.locale, needed, words)
         for language in languages
     ]
     return dict(zip((language.code for language in languages), gather(*steps), strict=True))

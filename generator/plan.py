@@ -49,12 +49,15 @@ def feed_path(lang: str) -> str:
     return f"{lang}/feed.xml"
 
 
+SLUG_LENGTH = 60  # a file name has at most 255 bytes; a company's name is never this long
+
+
 def slug(text: str) -> str:
     """A company name as it stands in a file name: 'EMS Nederland B.V.' -> 'ems-nederland'."""
     ascii_text = (
         unicodedata.normalize("NFKD", LEGAL_FORMS.sub("", text)).encode("ascii", "ignore").decode()
     )
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
 
 
 def plan_site(
@@ -138,3 +141,6 @@ def _unique(paths: list[str]) -> None:
     if doubled:
         # a bug of ours, not an editor's mistake: keep the traceback
         raise AssertionError(f"two outputs planned on one path: {', '.join(doubled)}")
+    outside = sorted(p for p in paths if p.startswith("/") or {"", ".", ".."} & set(p.split("/")))
+    if outside:  # the catalogs' file words are checked: a bug of ours too
+        raise AssertionError(f"outputs planned outside the site: {', '.join(outside)}")

@@ -33,7 +33,7 @@ def write_site(site: Site, out: Path) -> None:
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
             try:
                 _write_files(site, staging)
-                os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+                _readable(staging)
                 _swap(staging, out)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -63,6 +63,15 @@ def _write_files(site: Site, folder: Path) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+
+def _readable(folder: Path) -> None:
+    """Folders 755 and files 644, whatever the umask: a web server, not the builder, reads the
+    site (mkdtemp makes the folder private, and an umask of 077 would make every file so)."""
+    for inner, _, names in os.walk(folder):
+        os.chmod(inner, 0o755)
+        for name in names:
+            os.chmod(os.path.join(inner, name), 0o644)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -7,7 +7,9 @@ images and links with unsafe schemes are refused, never passed through.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,6 +30,8 @@ FENCE = re.compile(r"(```|~~~)")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
+# `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
+ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
@@ -143,6 +147,7 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     tokens = md.parse(chunk, env)
     headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
     env["errors"].extend(_heading_problems(tokens, headings, path, 0 if first else 1))
+    env["errors"].extend(_odd_headings(tokens, path))
     starts = [i for i in headings if tokens[i].tag == "h2"]
     lead = tokens[: starts[0] if starts else len(tokens)]
     title = _title(lead, path, env["errors"]) if first else None
@@ -319,6 +324,24 @@ def _heading_problems(
     return errors
 
 
+def _odd_headings(tokens: list[Token], path: Path) -> list[StatementError]:
+    """Lines of text that an editor meant as headings: without this, a section would silently
+    become a paragraph of the one before it, its heading shown as `## Bewaartermijn {#retention}`."""
+    errors = []
+    for opening, inline in itertools.pairwise(tokens):
+        if opening.type != "paragraph_open" or not opening.map:
+            continue
+        for offset, line in enumerate(inline.content.split("\n")):
+            if found := ODD_HEADING.match(line):
+                name = unicodedata.name(found.group(1), "an unusual space").lower()
+                message = (
+                    f"this line is not a heading: its # is followed by {name}, not a plain space"
+                )
+                hint = "type a plain space after the #, as in ## Bewaartermijn {#retention}"
+                errors.append(StatementError(path, opening.map[0] + 1 + offset, message, hint))
+    return errors
+
+
 def _title(tokens: list[Token], path: Path, errors: list) -> str:
     hint = "start the file with the title, # Privacy policy, then the sections"
     if len(tokens) < 3 or tokens[0].tag != "h1":
@@ -355,7 +378,7 @@ def _section(tokens: list[Token], path: Path, env: dict) -> Section:
             StatementError(
                 path,
                 line,
-                f"the section id '{section_id}' is not usable",
+                f"the section id '{_visible(section_id)}' is not usable",
                 "use lower-case letters, digits and hyphens, starting with a letter but not with page-: {#retention}",
             )
         )
@@ -371,6 +394,12 @@ def _section(tokens: list[Token], path: Path, env: dict) -> Section:
     html = env["render"](body) if body else ""
     classes = tuple(str(tokens[0].attrGet("class") or "").split())
     return Section(section_id, heading, html, _blocks(body), line, classes)
+
+
+def _visible(text: str) -> str:
+    """Text as a message shows it: a character beyond ASCII written as its code, \\u0435, so that
+    a look-alike (a Cyrillic e for a Latin one) or an invisible character can be seen."""
+    return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _duplicate_ids(sections: list[Section], path: Path) -> list[StatementError]:
