@@ -32,6 +32,7 @@ SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
+INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
@@ -119,11 +120,7 @@ def _moved(error: StatementError, offset: int) -> StatementError:
 def _chunks(text: str) -> list[tuple[int, str]]:
     """The text cut before every `##` heading outside fenced code: (lines before it, the stretch)."""
     lines = text.split("\n")
-    starts, fenced = [0], False
-    for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if number and not fenced and H2.match(line):
-            starts.append(number)
+    starts = [0, *(n for n in _heading_lines(lines) if n)]
     ends = [*starts[1:], len(lines)]
     return [
         (start, "\n".join(lines[start:end]) + "\n") for start, end in zip(starts, ends, strict=True)
@@ -325,8 +322,8 @@ def _heading_problems(
 
 
 def _odd_headings(tokens: list[Token], path: Path) -> list[StatementError]:
-    """Lines of text that an editor meant as headings: without this, a section would silently
-    become a paragraph of the one before it, its heading shown as `## Bewaartermijn {#retention}`."""
+    """Lines an editor meant as headings that Markdown reads otherwise: without this, a section
+    would silently become part of the one before it, its heading shown as text or as code."""
     errors = []
     for opening, inline in itertools.pairwise(tokens):
         if opening.type != "paragraph_open" or not opening.map:
@@ -339,6 +336,14 @@ def _odd_headings(tokens: list[Token], path: Path) -> list[StatementError]:
                 )
                 hint = "type a plain space after the #, as in ## Bewaartermijn {#retention}"
                 errors.append(StatementError(path, opening.map[0] + 1 + offset, message, hint))
+    for token in tokens:
+        if token.type != "code_block" or not token.map:
+            continue
+        for offset, line in enumerate(token.content.split("\n")):
+            if INDENTED_HEADING.match(line):
+                message = "this line is not a heading: it is indented, which makes it code"
+                hint = "start the line with its #, with no space or tab before it"
+                errors.append(StatementError(path, token.map[0] + 1 + offset, message, hint))
     return errors
 
 
@@ -473,14 +478,26 @@ def section_fingerprints(text: str) -> dict[str, str]:
 
     Reading a long history parses only the versions it publishes; for every other commit this is
     enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    fenced = False
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    found = []
+    for number in _heading_lines(lines):
+        if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
+            found.append((number, heading.group(2)))
+    ends = [number for number, _ in found[1:]] + [len(lines)]
+    return {
+        sid: " ".join(" ".join(lines[start:end]).split())
+        for (start, sid), end in zip(found, ends, strict=True)
+    }
+
+
+def _heading_lines(lines: list[str]) -> list[int]:
+    """The numbers of the lines that start a `##` heading, outside fenced code."""
+    candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
+    if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
+        return candidates  # no fenced code: no need to walk every line
+    fenced, outside = False, []
+    for number, line in enumerate(lines):
         fenced ^= bool(FENCE.match(line.lstrip()))
-        heading = None if fenced else SECTION_HEADING.fullmatch(line.rstrip())
-        if heading:
-            current = sections.setdefault(heading.group(2), [])
-        if current is not None:
-            current.append(line)
-    return {section_id: _fold(" ".join(lines)) for section_id, lines in sections.items()}
+        if not fenced and H2.match(line):
+            outside.append(number)
+    return outside
