@@ -209,6 +209,27 @@ def repeat(name: str, runs: int, once, *, warmup: int = 1, before=None, after=No
 ALL_SERIES: list[Series] = []
 
 
+def interleave(specs: list[tuple], runs: int, warmup: int = 1) -> dict[str, Series]:
+    """Each spec, (key, name, once, before, after) as for repeat(), run in turn, round after round:
+    what a ratio compares meets the same load from the rest of a shared machine."""
+    series = {key: Series(name) for key, name, *_ in specs}
+    for index in range(warmup + runs):
+        for key, _name, once, before, after in specs:
+            if before:
+                before(index)
+            result = once()
+            extra = after(index, result) if after else None
+            if index >= warmup:
+                series[key].runs.append(result)
+                series[key].extra.append(extra or {})
+    for s in series.values():
+        log(
+            f"  {s.name}: {fmt_stats(s.stats())}; the rest of the machine kept {s.others:.2f} cores busy"
+        )
+        ALL_SERIES.append(s)
+    return series
+
+
 def log(message: str) -> None:
     print(message, flush=True)
 
@@ -369,25 +390,41 @@ def setup_peer() -> dict:
 # --- the measurements ---------------------------------------------------------------------------------
 
 
-def measure_ems(work: Path, runs: int) -> dict:
-    log("1. the EMS statement, built by us")
+def measure_ems(work: Path, runs: int, setup: dict) -> tuple[dict, dict]:
+    log("1. and 2. the EMS statement built by us and by the peer, in turn")
     root = copy_project(work / "ems")
     out, cache = work / "ems-site", work / "ems-cache"
     cli = [STATEMENT, "build", "--root", root, "--out", out, "--cache", cache]
+    out2, cache2 = work / "ems-site-nopdf", work / "ems-cache-nopdf"
+    cli_nopdf = [STATEMENT, "build", "--root", root, "--out", out2, "--cache", cache2, "--no-pdf"]
     results: dict = {}
 
     def counted(_i, result: Run) -> dict:
         rendered, cached = pdf_counts(result.stdout)
         return {"rendered": rendered, "cached": cached}
 
-    results["cold"] = repeat(
-        "cold build (no site, no cache)",
-        runs,
-        lambda: run(cli),
-        before=lambda _i: fresh(out, cache),
-        after=counted,
-    )
-    results["nochange"] = repeat("rebuild, no change", runs, lambda: run(cli), after=counted)
+    peer, peer_specs = peer_setup(work, setup)
+    ours = [
+        (
+            "cold",
+            "cold build (no site, no cache)",
+            lambda: run(cli),
+            lambda _i: fresh(out, cache),
+            counted,
+        ),
+        ("nochange", "rebuild, no change", lambda: run(cli), None, counted),
+        (
+            "cold_nopdf",
+            "cold build without PDFs (statement build --no-pdf)",
+            lambda: run(cli_nopdf),
+            lambda _i: fresh(out2, cache2),
+            None,
+        ),
+    ]
+    measured = interleave([*ours, *peer_specs], runs)
+    for key, *_ in ours:
+        results[key] = measured[key]
+    peer_results(peer, measured)
 
     editor = Editor(root)
     for label, commit in (("edit_committed", True), ("edit_uncommitted", False)):
@@ -419,12 +456,6 @@ def measure_ems(work: Path, runs: int) -> dict:
     )  # the uncommitted edit undone: back to the last commit
 
     env = project_env()
-    results["cold_nopdf"] = repeat(
-        "cold build without PDFs (statement build --no-pdf)",
-        runs,
-        lambda: run([*cli, "--no-pdf"]),
-        before=lambda _i: fresh(out, cache),
-    )
     results["cold_nopdf_stages"] = repeat(
         "cold build without PDFs, stages timed",
         runs,
@@ -454,7 +485,7 @@ def measure_ems(work: Path, runs: int) -> dict:
     run(cli)  # the site that the limits below render
     results["page_weight"] = page_weight(out)
     results["site"] = out
-    return results
+    return results, peer
 
 
 def page_weight(out: Path) -> dict:
@@ -473,50 +504,58 @@ def page_weight(out: Path) -> dict:
     }
 
 
-def measure_peer(work: Path, runs: int, peer: dict) -> dict:
-    log("2. the peer: the same statement with mkdocs and its plugins")
+def peer_setup(work: Path, setup: dict) -> tuple[dict, list[tuple]]:
+    """The peer's mkdocs project, and its builds to measure (with mkdocs-to-pdf if it runs)."""
     folder = make_peer(REPO / "statement", work / "peer")
     mkdocs = PEER_VENV / "bin" / "mkdocs"
-    site = work / "peer-site"
-    results: dict = {}
-    results["cold"] = repeat(
-        "mkdocs build (i18n, git dates)",
-        runs,
-        lambda: run([mkdocs, "build", "-q", "-f", folder / "mkdocs.yml", "-d", site], cwd=folder),
-        before=lambda _i: fresh(site),
-    )
-    results["files"] = sum(1 for p in site.rglob("*") if p.is_file())
-    results["pages"] = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    results["pdf"] = None
-    if peer["pdf_installed"]:
-        attempt = run(
-            [mkdocs, "build", "-q", "-f", folder / "mkdocs-pdf.yml", "-d", site],
-            cwd=folder,
-            check=False,
+    site, site_pdf = work / "peer-site", work / "peer-site-pdf"
+    plain = [mkdocs, "build", "-q", "-f", folder / "mkdocs.yml", "-d", site]
+    with_pdf = [mkdocs, "build", "-q", "-f", folder / "mkdocs-pdf.yml", "-d", site_pdf]
+    results: dict = {"site": site, "site_pdf": site_pdf, "pdf": None}
+    specs = [
+        (
+            "peer_cold",
+            "mkdocs build (i18n, git dates)",
+            lambda: run(plain, cwd=folder),
+            lambda _i: fresh(site),
+            None,
         )
+    ]
+    if setup["pdf_installed"]:
+        attempt = run(with_pdf, cwd=folder, check=False)
         if attempt.returncode != 0:
             results["pdf_error"] = "\n".join(
                 (attempt.stdout + attempt.stderr).strip().splitlines()[-8:]
             )
             log(f"  mkdocs-to-pdf does not run: {results['pdf_error']}")
         else:
-            results["pdf"] = repeat(
-                "mkdocs build with mkdocs-to-pdf",
-                runs,
-                lambda: run(
-                    [mkdocs, "build", "-q", "-f", folder / "mkdocs-pdf.yml", "-d", site], cwd=folder
-                ),
-                before=lambda _i: fresh(site),
-            )
-            results["pdf_files"] = sorted(
-                p.relative_to(site).as_posix() for p in site.rglob("*.pdf")
-            )
             results["pdf_log"] = [
                 line
                 for line in attempt.stderr.splitlines()
                 if "Converting" in line or "Output" in line
             ]
-    return results
+            specs.append(
+                (
+                    "peer_pdf",
+                    "mkdocs build with mkdocs-to-pdf",
+                    lambda: run(with_pdf, cwd=folder),
+                    lambda _i: fresh(site_pdf),
+                    None,
+                )
+            )
+    return results, specs
+
+
+def peer_results(results: dict, measured: dict[str, Series]) -> None:
+    site, site_pdf = results["site"], results["site_pdf"]
+    results["cold"] = measured["peer_cold"]
+    results["files"] = sum(1 for p in site.rglob("*") if p.is_file())
+    results["pages"] = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    if "peer_pdf" in measured:
+        results["pdf"] = measured["peer_pdf"]
+        results["pdf_files"] = sorted(
+            p.relative_to(site_pdf).as_posix() for p in site_pdf.rglob("*.pdf")
+        )
 
 
 def measure_history(work: Path, commits: int, runs: dict, profile: bool) -> dict:
@@ -771,7 +810,9 @@ def write_results(data: dict, quick: bool) -> str:
         "`.venv/bin/statement build --root COPY --out SITE --cache CACHE` in a subprocess, wall time. "
         "The edit changes one word of one section in both languages; the committed edit is an editorial "
         "commit (`Editorial:` trailer), the uncommitted one builds a draft. Each edit is a new word, so no "
-        "PDF of it can come from the cache."
+        "PDF of it can come from the cache. The cold build, the rebuild with no change, the cold build "
+        "without PDFs and the peer's two builds (section 2) run in turn, round after round, so that the "
+        "ratios between them meet the same load from the rest of the machine."
     )
     add("")
     add(
@@ -1277,8 +1318,7 @@ def main() -> None:
     data["setup"] = setup_peer()
     with tempfile.TemporaryDirectory(prefix="statement-bench-") as scratch:
         work = Path(scratch)
-        data["ems"] = measure_ems(work, runs)
-        data["peer"] = measure_peer(work, runs, data["setup"])
+        data["ems"], data["peer"] = measure_ems(work, runs, data["setup"])
         data["history"] = {}
         # The whole build with PDFs renders 4 PDFs a version (2 languages, the version and its
         # changes): about 400 for 1,000 commits and 2,000 for 5,000. Those run once, after the
