@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .changes import changes_between
 from .config import statement_settings
@@ -19,17 +20,10 @@ from .versions import versions_of
 CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
 
 
-def build(
-    root: Path,
-    out: Path,
-    *,
-    cache: Path | None = None,
-    release: bool = False,
-    allow_shallow: bool = False,
-    pdfs: bool = True,
-) -> Site:
-    """Build the site from the project at root and write it to out; raise every problem found."""
-    site = make_site(root, cache=cache, release=release, allow_shallow=allow_shallow, pdfs=pdfs)
+def build(root: Path, out: Path, **options: Any) -> Site:
+    """Build the site from the project at root and write it to out; raise every problem found.
+    The options are make_site's."""
+    site = make_site(root, **options)
     write_site(site, out)
     return site
 
