@@ -135,7 +135,10 @@ def _effective(data: dict, where: _Locator, errors: list) -> datetime.date:
     if value is None:
         errors.append(StatementError(where.path, None, "the setting 'effective' is missing", hint))
     else:
-        errors.append(where.error(f"'effective' must be a date, not {value!r}", hint, "effective"))
+        shown = (
+            value.isoformat() if isinstance(value, datetime.date | datetime.time) else repr(value)
+        )
+        errors.append(where.error(f"'effective' must be a date, not {shown}", hint, "effective"))
     return datetime.date(1970, 1, 1)
 
 
@@ -196,9 +199,11 @@ def _declared(data: dict) -> list[str]:
 def _source_language(data: dict, languages: list, where: _Locator, errors: list) -> str:
     source = data.get("source_language")
     codes = [language.code for language in languages]
-    if source in _declared(data):  # a declared language that is not usable is reported there
-        return source
+    if source in _declared(data) or (source and not _declared(data)):
+        return source  # a language not declared, or not usable, is reported with the languages
     hint = f"set source_language to the language that legally prevails, one of: {', '.join(codes)}"
+    if not codes:
+        hint = 'set source_language to the language that legally prevails, such as "nl"'
     if source is None:
         errors.append(StatementError(where.path, None, "'source_language' is missing", hint))
     else:
@@ -258,7 +263,7 @@ def _summary(
         return ()
     codes = [language.code for language in languages]
     for lang, text in table.items():
-        if lang not in codes and lang not in _declared(data):
+        if lang not in codes and lang not in _declared(data) and _declared(data):
             hint = f"use the language codes: {', '.join(codes)}"
             errors.append(
                 where.error(f"the summary has unknown language '{lang}'", hint, lang, "summary")

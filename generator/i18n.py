@@ -24,6 +24,9 @@ _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 TAG = re.compile(r"<[^<>]*>")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 PERCENT = re.compile(r"%%|%\(\w+\)s")
+PO_LINE = re.compile(
+    r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?'
+)
 FILE_WORD = re.compile(r"[\w-]{1,60}")  # in a file name: no slash, dot, space or %, not long
 TEMPLATE_EXTRACTION = (
     [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")],
@@ -61,8 +64,9 @@ def load_translations(
 
 def _read(path: Path, locale: str):
     try:
-        with path.open("rb") as file:
-            return read_po(file, locale=locale, abort_invalid=True)
+        data = path.read_bytes()
+        _unquoted(data.decode("utf-8-sig"))
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except PoFileError as error:
         # babel counts lines from 0 and ends its message with that count: " on 23"
         lineno = getattr(error, "lineno", None)
@@ -77,6 +81,14 @@ def _read(path: Path, locale: str):
         raise StatementError(
             path, None, "the catalog is not UTF-8 text", "save it as UTF-8"
         ) from None
+
+
+def _unquoted(text: str) -> None:
+    """Babel reads `msgstr Inhoud` as "nhou" (it cuts a quote from each end, there or not): a line
+    must be a comment, or a text in double quotes, after its keyword or on its own."""
+    for number, line in enumerate(text.split("\n")):
+        if not PO_LINE.fullmatch(line.rstrip("\r")):
+            raise PoFileError("the text is not in double quotes", None, line, number)
 
 
 def _untranslated(catalog, path: Path, needed: tuple[str, ...]) -> list[StatementError]:

@@ -107,15 +107,17 @@ HINT = "reinstall the project (make site) so that its fonts and stylesheets are 
 
 def _render_job(job: tuple[Document, bytes, dict[str, bytes]]) -> tuple[bytes, str]:
     """One PDF, or the reason it failed. Runs in a worker process."""
+    from weasyprint.urls import FatalURLFetchingError  # a BaseException, not an Exception
+
     document, html, assets = job
     missing: list[str] = []
     try:
-        data = _render(document, html, assets, missing)
-    except Exception as error:
-        return b"", f"{type(error).__name__}: {error}"
-    if missing:
+        data, failure = _render(document, html, assets, missing), ""
+    except (Exception, FatalURLFetchingError) as error:
+        data, failure = b"", f"{type(error).__name__}: {error}"
+    if missing:  # what the page asked for that the site does not have: the reason, said plainly
         return b"", f"missing {', '.join(sorted(set(missing)))}"
-    return data, ""
+    return data, failure
 
 
 def _render(document: Document, html: bytes, assets: dict[str, bytes], missing: list[str]) -> bytes:

@@ -295,10 +295,14 @@ def _unsafe(token: Token, env: dict, line: int | None) -> tuple[str, str] | None
 def _heading_problems(
     tokens: list[Token], headings: list[int], path: Path, level: int
 ) -> list[StatementError]:
-    errors = []
+    errors, in_section = [], level > 0
     for index in headings:
         token, line = tokens[index], tokens[index].map[0] + 1
         new = int(token.tag[1])
+        in_section = in_section or new == 2
+        if new == 1 and in_section:  # `# Kop`, or `Kop` underlined with ===: a second <h1>
+            hint = "a text has one title, on its first line: write a heading in a section with ###"
+            errors.append(StatementError(path, line, "a title (#) inside a section", hint))
         if new > level + 1:
             errors.append(
                 StatementError(
