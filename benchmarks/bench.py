@@ -1339,9 +1339,9 @@ def main() -> None:
             )
         data["runs_note"] = (
             "Fewer runs where the build renders hundreds of PDFs: the whole build with PDFs runs once, "
-            "without warm-up, for 1,000 and 5,000 commits (about 400 and 2,000 PDFs; the builds without "
-            "PDFs just before warmed the disk cache), and the 5,000-commit history read and build without "
-            f"PDFs run {plan[5000]['nopdf']} times after the warm-up."
+            "without warm-up, for 1,000 commits (about 400 PDFs) and, with --full, 5,000 (about 2,000; "
+            "the builds without PDFs just before warmed the disk cache), and the 5,000-commit history "
+            f"read and build without PDFs run {plan[5000]['nopdf']} times after the warm-up."
             if not args.quick
             else "--quick: a trial, fewer runs and smaller histories."
         )
