@@ -15,6 +15,19 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("statement", "templates", "locales")
+# The ten sections of the EMS statement, in order: every language has them, with these ids.
+SECTION_IDS = [
+    "controller",
+    "data",
+    "subjects",
+    "purposes",
+    "retention",
+    "recipients",
+    "security",
+    "rights",
+    "changes",
+    "contact",
+]
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import SECTION_IDS
 
 from generator.config import read_settings
 from generator.source import read_statement
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_TEXT = REPO.parent / "shared" / "source-text" / "privacy-statement-nl-2021-02-23.txt"
-SECTION_IDS = [
-    "controller",
-    "data",
-    "subjects",
-    "purposes",
-    "retention",
-    "recipients",
-    "security",
-    "rights",
-    "changes",
-    "contact",
-]
 ESSENTIAL_FILES = {"index.html", "nl/index.html", "en/index.html", "statement.json", "style.css"}
 NL_CATALOG = "locales/nl/LC_MESSAGES/messages.po"
 EN_CATALOG = "locales/en/LC_MESSAGES/messages.po"

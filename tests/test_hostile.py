@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import edit, page_text, run_build, site_files
 from repos import make_repo
+from test_pages import browser  # noqa: F401 - the one browser fixture, shared
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSP = (
@@ -412,21 +413,6 @@ def served(hostile: Path) -> Iterator[tuple[str, list[str]]]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from test_pages import CHROMIUM, CHROMIUM_ARGS, need
-
-    need(CHROMIUM.exists(), f"{CHROMIUM} is missing (Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 PROVOKE = """() => {
     // every event an attack's handler could wait for, on every element (links are not followed)
     for (const element of document.querySelectorAll('*')) {
@@ -438,13 +424,13 @@ PROVOKE = """() => {
 }"""
 
 
-def test_no_attack_runs_in_chromium(chromium, served, hostile: Path) -> None:
+def test_no_attack_runs_in_chromium(browser, served, hostile: Path) -> None:
     from test_pages import Watch, address, scripts_run
 
     server, asked = served
     pages = sorted(p.relative_to(hostile).as_posix() for p in hostile.rglob("*.html"))
     for path in pages:
-        context = chromium.new_context()
+        context = browser.new_context()
         watch = Watch(context, server)
         page = context.new_page()
         if path == "index.html":
@@ -463,14 +449,14 @@ def test_no_attack_runs_in_chromium(chromium, served, hostile: Path) -> None:
 
 
 @pytest.mark.parametrize("policy", [False, True], ids=["without-policy", "with-our-policy"])
-def test_the_browser_test_would_see_an_attack_run(chromium, served, policy: bool) -> None:
+def test_the_browser_test_would_see_an_attack_run(browser, served, policy: bool) -> None:
     """The same attack, unescaped, in a page of its own: it runs and asks for its address (so
     the test above would see it), unless the page carries our policy, which stops the script."""
     server, asked = served
     before = len(asked)
     head = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' if policy else ""
     canary = f"{server}/canary-{policy}.html"
-    context = chromium.new_context()
+    context = browser.new_context()
     page = context.new_page()
     body = f'<!DOCTYPE html><html lang="en"><head>{head}<title>t</title></head><body>{payload("canary")}'
     page.route(canary, lambda route: route.fulfill(content_type="text/html", body=body))

@@ -6,24 +6,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from conftest import SECTION_IDS
 
 from generator.config import read_settings
 from generator.errors import StatementError, flatten
 from generator.source import read_statement, read_translation
 
 REPO = Path(__file__).resolve().parents[1]
-SECTION_IDS = [
-    "controller",
-    "data",
-    "subjects",
-    "purposes",
-    "retention",
-    "recipients",
-    "security",
-    "rights",
-    "changes",
-    "contact",
-]
 DUTCH_HEADINGS = [
     "Wie verwerkt uw gegevens?",
     "Welke persoonsgegevens verwerken wij?",
