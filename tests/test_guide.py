@@ -5,6 +5,7 @@ its documentation against its code)."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,16 @@ def test_every_error_message_is_explained(message: str) -> None:
 @pytest.mark.parametrize("disclosure", [d.id for d in disclosures()])
 def test_every_gdpr_disclosure_is_listed(disclosure: str) -> None:
     assert f"| `{disclosure}` |" in guide("source.md")
+
+
+def test_the_publishing_page_caches_the_fonts_the_site_ships() -> None:
+    from generator.render import assets
+
+    shipped = {
+        Path(name).suffix for name in assets(REPO / "templates") if name.startswith("fonts/")
+    }
+    shipped.discard(".txt")  # the licence, OFL.txt, is no font
+    page = guide("publishing.md")
+    cached = set(re.findall(r"`fonts/\*(\.\w+)`", page))
+    assert cached == shipped == {".woff2"}
+    assert {f"\\{suffix}$" for suffix in shipped} <= set(re.findall(r"location ~ (\S+) \{", page))
