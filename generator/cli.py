@@ -187,7 +187,7 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 @ROOT
 @CACHE
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="The port of the preview on 127.0.0.1.")  # fmt: skip
+              help="The port of the preview on 127.0.0.1 (the next free one if taken).")  # fmt: skip
 def serve(root: Path, cache: Path | None, port: int) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
