@@ -10,6 +10,7 @@ import click
 
 from .build import build as build_site
 from .check import as_json, as_text, examine
+from .commit import commit as commit_statement
 from .errors import StatementError, flatten
 from .files import SourceFiles
 from .release import (
@@ -156,6 +157,38 @@ def release_command(root: Path, day) -> None:
         "Now write in [summary] what changed, in every language, in place of each "
         '"FILL IN: …"; the build refuses the version until you have.'
     )
+
+
+@main.command(name="commit")
+@ROOT
+@click.option(
+    "--editorial",
+    "reason",
+    metavar="REASON",
+    help='A change of words, not of meaning: the date stays. REASON says why: "typo".',
+)
+@click.option(
+    "--version",
+    "new_version",
+    is_flag=True,
+    help="A new version: statement.toml has its new date and [summary].",
+)
+@click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
+def commit_command(root: Path, reason: str | None, new_version: bool, message: str | None) -> None:
+    """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
+    with the message the build expects; only statement/ is committed."""
+    if (reason is None) == (not new_version):
+        raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    root = root.resolve()
+    try:
+        done = commit_statement(root, reason, message)
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was committed")
+    click.echo(f"Committed {done.short}: {done.subject}")
+    if done.trailer:
+        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
+    else:
+        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
 
 
 @main.command()

@@ -213,6 +213,17 @@ def tried_diff(command: str, clone: Path, log: Path) -> None:
     assert done.stdout.startswith("Changes from the version of 2021-02-23 to the text being edited")
 
 
+def tried_commit(command: str, clone: Path, log: Path) -> None:
+    nl = clone / "statement" / "nl.md"
+    nl.write_text(
+        nl.read_text(encoding="utf-8").replace("bewaren", "bewaaren", 1), encoding="utf-8"
+    )
+    done = typed(command, clone)
+    assert done.returncode == 0, done.stderr
+    message = typed("git log -1 --format=%B", clone).stdout
+    assert message == "Editorial change: typo\n\nEditorial: typo\n\n"  # the build below passes it
+
+
 def tried_release(command: str, clone: Path, log: Path) -> None:
     done = typed(command, clone)
     assert done.returncode == 0, done.stderr
@@ -237,6 +248,7 @@ TRIED = {
     "bin/statement serve": tried_serve,
     "bin/statement check": tried_check,
     "bin/statement diff": tried_diff,
+    'bin/statement commit --editorial "typo"': tried_commit,
     "bin/statement release --date 2022-03-01": tried_release,
     "bin/statement build": tried_build,
     "make guide": tried_guide,
