@@ -10,6 +10,7 @@ import click
 
 from .build import build as build_site
 from .check import as_json, as_text, examine
+from .commit import commit as commit_statement
 from .errors import StatementError, flatten
 from .files import SourceFiles
 from .release import (
@@ -158,6 +159,38 @@ def release_command(root: Path, day) -> None:
     )
 
 
+@main.command(name="commit")
+@ROOT
+@click.option(
+    "--editorial",
+    "reason",
+    metavar="REASON",
+    help='A change of words, not of meaning: the date stays. REASON says why: "typo".',
+)
+@click.option(
+    "--version",
+    "new_version",
+    is_flag=True,
+    help="A new version: statement.toml has its new date and [summary].",
+)
+@click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
+def commit_command(root: Path, reason: str | None, new_version: bool, message: str | None) -> None:
+    """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
+    with the message the build expects; only statement/ is committed."""
+    if (reason is None) == (not new_version):
+        raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    root = root.resolve()
+    try:
+        done = commit_statement(root, reason, message)
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was committed")
+    click.echo(f"Committed {done.short}: {done.subject}")
+    if done.trailer:
+        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
+    else:
+        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
+
+
 @main.command()
 @ROOT
 @click.argument("from_version", metavar="[FROM]", required=False)
@@ -187,7 +220,7 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 @ROOT
 @CACHE
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="The port of the preview on 127.0.0.1.")  # fmt: skip
+              help="The port of the preview on 127.0.0.1 (the next free one if taken).")  # fmt: skip
 def serve(root: Path, cache: Path | None, port: int) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
