@@ -8,6 +8,7 @@ from typing import Any
 from .changes import changes_between
 from .config import statement_settings
 from .errors import StatementError, gather, raise_all
+from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
@@ -16,8 +17,6 @@ from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import refuse_output, write_site
 from .versions import versions_of
-
-CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:

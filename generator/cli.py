@@ -8,20 +8,11 @@ from pathlib import Path
 
 import click
 
-from .build import build as build_site
-from .check import as_json, as_text, examine
-from .commit import commit as commit_statement
+from . import fingerprint
 from .errors import StatementError, flatten
-from .files import SourceFiles
-from .release import (
-    diff_lines,
-    differences,
-    last_version,
-    release,
-    version_named,
-    working_statement,
-)
-from .serve import serve as serve_preview
+
+# Each command imports the stages it runs when it runs (python -X importtime): a rebuild with
+# no change must answer before Jinja2, markdown-it, GitPython or WeasyPrint is even loaded.
 
 
 @click.group()
@@ -74,20 +65,27 @@ def build(
     out = out or root / "site"
     if release and no_pdf:
         raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
-    options = {
-        "cache": cache,
-        "release": release,
-        "allow_shallow": allow_shallow,
-        "pdfs": not no_pdf,
-    }
+    options = {"release": release, "allow_shallow": allow_shallow, "pdfs": not no_pdf}
+    cache = cache or root / fingerprint.CACHE
+    inputs = fingerprint.inputs(root, options)
+    if kept := fingerprint.unchanged(inputs, out, cache):
+        for note in kept.notes:
+            click.echo(note)
+        click.echo(f"Nothing changed since the last build: {_shown(out, root)} is as it was.")
+        return
+    from .build import build as build_site
+
     try:
-        site = build_site(root, out, **options)
+        site = build_site(root, out, cache=cache, **options)
     except* StatementError as group:
         _report(flatten(group), root)
         sys.exit(1)
     for note in site.notes:
         click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
+    hashes = ((path, fingerprint.sha256(data)) for path, data in site.files)
+    lasting = (note for note in site.notes if not note.startswith("PDFs:"))  # true next time too
+    fingerprint.record(inputs, out, cache, hashes, lasting)
 
 
 ROOT = click.option(
@@ -117,6 +115,8 @@ CACHE = click.option(
 def check(root: Path, cache: Path | None, output: str) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
     required disclosures, stale translations, undated changes and unused facts."""
+    from .check import as_json, as_text, examine
+
     root = root.resolve()
     report = examine(root, cache).report
     click.echo(as_json(report, root) if output == "json" else as_text(report, root))
@@ -135,6 +135,8 @@ def check(root: Path, cache: Path | None, output: str) -> None:
 def release_command(root: Path, day) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
+    from .release import release
+
     root = root.resolve()
     try:
         released = release(root, day.date())
@@ -181,6 +183,8 @@ def commit_command(root: Path, reason: str | None, new_version: bool, message: s
         raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
     root = root.resolve()
     try:
+        from .commit import commit as commit_statement
+
         done = commit_statement(root, reason, message)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
@@ -198,6 +202,9 @@ def commit_command(root: Path, reason: str | None, new_version: bool, message: s
 def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
     """Print what changed between two versions, named by their dates (YYYY-MM-DD). Without
     them: from the last version to the text being edited; with FROM only: to that text."""
+    from .files import SourceFiles
+    from .release import diff_lines, differences, version_named, working_statement
+
     root = root.resolve()
     try:
         before = version_named(root, from_version) or _last(root)
@@ -224,6 +231,8 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 def serve(root: Path, cache: Path | None, port: int) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
+    from .serve import serve as serve_preview
+
     root = root.resolve()
     try:
         serve_preview(root, port, cache, click.echo)
@@ -232,6 +241,8 @@ def serve(root: Path, cache: Path | None, port: int) -> None:
 
 
 def _last(root: Path):
+    from .release import last_version
+
     last = last_version(root)
     if last is None:
         hint = "commit the statement first: diff compares with the versions in git"
