@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -573,6 +574,36 @@ def _mismatch(
     message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
     hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
     return StatementError(translation.path, line, message, hint)
+
+
+class Heading(NamedTuple):
+    """A heading as the reader sees it, for the importer: its level, its lines (0-based, end
+    excluded: an underlined heading has two), its id or anchor, its Markdown and its plain text."""
+
+    level: int
+    start: int
+    end: int
+    id: str
+    markdown: str
+    text: str
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading of a Markdown text, read by the reader that builds the page (so that an
+    anchor found here is the one the page will have); the text's own problems are not raised."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    tokens = _markdown().parse(text, env)
+    return [
+        Heading(
+            int(opening.tag[1]),
+            *opening.map,
+            str(opening.attrGet("id") or ""),
+            inline.content,
+            _plain(inline),
+        )
+        for opening, inline in itertools.pairwise(tokens)
+        if opening.type == "heading_open" and opening.map
+    ]
 
 
 def section_fingerprints(text: str) -> dict[str, str]:
