@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .config import settings_with_problems
+from .config import LANGUAGE_CODE, settings_with_problems
 from .errors import StatementError, attempt
 from .files import SourceFiles, read_text
 from .model import INTRO, Language, Settings
-from .source import SECTION_ID, Heading, headings, parse_translation, slug
+from .source import SECTION_ID, Heading, headings, html_blocks, parse_translation, slug
 
 MARKDOWN = (".md", ".markdown", ".txt")
 HTML = (".html", ".htm")
@@ -77,15 +77,18 @@ def import_statement(
     file: Path, lang: str, root: Path, base_url: str | None = None, force: bool = False
 ) -> Imported:
     """Write statement/<lang>.md from file; refuse to write over one unless force."""
+    if not LANGUAGE_CODE.fullmatch(lang):
+        hint = "give the language's code, two or three lower-case letters: --language en"
+        raise StatementError(file, None, f"'{lang}' is not a language code", hint)
     target = root / "statement" / f"{lang}.md"
     if target.exists() and not force:
         hint = "import into another language, or pass --force to replace it"
         raise StatementError(target, None, "this file exists already", hint)
     markdown, changes = as_markdown(file)
-    settings = _settings(root, lang)
+    settings, problems = _settings(root, lang)
     source_ids = _source_ids(root, settings, lang)
     draft = mend(markdown, file, source_ids)
-    problems = _links(draft, base_url, target) + _unmatched(draft, source_ids, target)
+    problems += _links(draft, base_url, target) + _unmatched(draft, source_ids, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(draft.text, encoding="utf-8")
     _, errors = attempt(lambda: parse_translation(draft.text, target, lang, settings))
@@ -181,6 +184,7 @@ def mend(markdown: str, file: Path, source_ids: list[str] | None) -> Draft:
     _drop_comments(draft)
     _drop_images(draft)
     _html_anchors(draft)
+    _html_blocks(draft)
     _headings(draft, title, file, source_ids)
     _sub_heading_anchors(draft)
     _tidy(draft)
@@ -225,6 +229,16 @@ def _html_anchors(draft: Draft) -> None:
     text, count = HTML_ANCHOR.subn(lambda found: ANCHOR.format(found.group(1)), draft.text)
     draft.lines = text.split("\n")
     draft.note(count, "replaced {count} HTML anchors (<a id=…>) by the heading that holds them")
+
+
+def _html_blocks(draft: Draft) -> None:
+    """Blocks of HTML in the Markdown (a <table>, a <div> of paragraphs) made Markdown, as a
+    web page is: the build refuses raw HTML."""
+    found = html_blocks(draft.text)
+    for start, end, html in reversed(found):
+        markdown, _ = html_to_markdown(html)
+        draft.lines[start:end] = ["", *markdown.strip("\n").split("\n"), ""]
+    draft.note(len(found), "made {count} blocks of HTML Markdown")
 
 
 # --- headings ---------------------------------------------------------------------------------
@@ -405,14 +419,21 @@ def _link_problem(href: str, base_url, target: Path, line: int, draft: Draft) ->
 # --- the project around it --------------------------------------------------------------------
 
 
-def _settings(root: Path, lang: str) -> Settings:
+def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
     """The project's settings, to check the result as the build will; without statement.toml,
-    ones of this language alone (a fact the text uses is then reported as unknown)."""
-    found, _ = attempt(lambda: settings_with_problems(SourceFiles(root / "statement")))
+    or without this language in it, ones of this language alone (a fact the text uses is then
+    reported as unknown), and the language's absence as a problem."""
+    folder = root / "statement"
+    found, _ = attempt(lambda: settings_with_problems(SourceFiles(folder)))
     settings = found[0] if found else None
     if settings is not None and lang in [language.code for language in settings.languages]:
-        return settings
-    return Settings(date.today(), lang, (Language(lang, lang, lang),), (), None)
+        return settings, []
+    hint = (
+        f'add it: [languages.{lang}] with locale = "…" and name = "…" (see the guide, The source)'
+    )
+    message = f"the language '{lang}' is not in statement.toml"
+    alone = Settings(date.today(), lang, (Language(lang, lang, lang),), (), None)
+    return alone, [StatementError(folder / "statement.toml", None, message, hint)]
 
 
 def _unmatched(draft: Draft, source_ids: list[str] | None, target: Path) -> list[StatementError]:

@@ -606,6 +606,16 @@ def headings(text: str) -> list[Heading]:
     ]
 
 
+def html_blocks(text: str) -> list[tuple[int, int, str]]:
+    """The lines (0-based, end excluded) and HTML of each block of raw HTML, as the reader
+    finds them: the importer makes them Markdown."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    tokens = _markdown().parse(text, env)
+    return [
+        (*token.map, token.content) for token in tokens if token.type == "html_block" and token.map
+    ]
+
+
 def section_fingerprints(text: str) -> dict[str, str]:
     """Each section's heading and Markdown with whitespace folded, by id, without parsing.
 

@@ -243,3 +243,33 @@ def test_both_languages_imported_build(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     page = (project / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="bewaren">Keeping</h2>' in page and "<p>Welcome.</p>" in page
+
+
+def test_html_blocks_in_markdown_become_markdown(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\n<table><tr><th>Doel</th></tr><tr><td>Vragen</td></tr></table>\n"
+    text, said = imported(root, source(tmp_path, "p.md", markdown), "nl")
+    assert text == "# P\n\n## A {#a}\n\n| Doel |\n| --- |\n| Vragen |\n"
+    assert "made 1 blocks of HTML Markdown" in said
+
+
+def test_a_link_to_an_anchor_on_no_heading_is_listed(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n"
+    result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "statement/nl.md:5: the link #cookies goes to nothing in the text\n"
+        "    fix: point it at one of: a, page-intro, or remove the link\n"
+    )
+
+
+def test_a_language_missing_from_the_settings_is_listed(root: Path, tmp_path: Path) -> None:
+    result = run_import(root, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "de")
+    assert result.exit_code == 1
+    assert "statement/statement.toml: the language 'de' is not in statement.toml" in result.stderr
+    assert written(root, "de") == "# P\n\n## A {#a}\n\nA.\n"
+
+
+def test_a_language_code_that_is_no_code_is_refused(root: Path, tmp_path: Path) -> None:
+    result = run_import(root, source(tmp_path, "p.md", "# P\n"), "../../x")
+    assert result.exit_code == 1 and "'../../x' is not a language code" in result.stderr
+    assert sorted(p.name for p in root.rglob("*")) == ["statement", "statement.toml"]
