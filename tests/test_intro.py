@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 from conftest import run_build
 from repos import StatementRepo, make_repo
+
+from generator.cli import main
 
 TITLE = "# Privacy policy\n"
 INTRO_NL = "Welkom. Deze verklaring geldt voor al onze diensten."
@@ -58,3 +61,13 @@ def test_a_changed_introduction_under_the_same_date_is_refused(built: StatementR
     result = run_build(built.root, cache=built.root / "cache")
     assert result.exit_code == 1
     assert f"commit {sha[:7]} changes what the statement says (en: page-intro)" in result.stderr
+
+
+def test_statement_diff_shows_an_introduction_written(tmp_path) -> None:
+    repo = make_repo(tmp_path / "project")
+    repo.edit("nl.md", TITLE, f"{TITLE}\n{INTRO_NL}\n")
+    result = CliRunner().invoke(main, ["diff", "--root", str(repo.root)])
+    assert result.exit_code == 0, result.output
+    assert "[nl] #page-intro (added): {+Privacy policy+}" in result.stdout
+    assert "{+Welkom. Deze verklaring geldt voor al onze diensten.+}" in result.stdout
+    assert "[en]" not in result.stdout
