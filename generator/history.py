@@ -11,8 +11,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Without git on PATH, GitPython would refuse even to be imported, and every command with it
+# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
+from .checkout import checked
 from .errors import StatementError
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
@@ -45,6 +49,7 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@checked
 def read_history(root: Path, cache: Path | None = None) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository.
 
