@@ -240,6 +240,34 @@ def serve(root: Path, cache: Path | None, port: int) -> None:
         _stop(flatten(group), root, "No preview")
 
 
+@main.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", "lang", required=True, help="The code of the text's language: nl, en …")
+@ROOT
+@click.option(
+    "--base-url",
+    default=None,
+    help="Where the text was published: its relative links are made absolute with it.",
+)
+@click.option("--force", is_flag=True, help="Replace statement/<language>.md if it exists.")  # fmt: skip
+def import_command(file: Path, lang: str, root: Path, base_url: str | None, force: bool) -> None:
+    """Write statement/<language>.md from an existing statement: Markdown, a saved web page
+    (.html) or a Word file (.docx). It says what it changed, and lists what is left to fix."""
+    from .importer import import_statement
+
+    root = root.resolve()
+    try:
+        imported = import_statement(file, lang, root, base_url, force)
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was written")
+    click.echo(f"Wrote {imported.path.relative_to(root)}:")
+    for change in imported.changes:
+        click.echo(f"  {change}")
+    if imported.problems:
+        _stop(list(imported.problems), root, "The file was written")
+    click.echo("It builds as it is: read it through, then run statement check.")
+
+
 def _last(root: Path):
     from .release import last_version
 

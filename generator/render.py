@@ -259,8 +259,8 @@ def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
 
 def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
     version, before = page.version, publication.before(page.version)
-    ids = [s.id for s in version.statement.translation(page.lang).sections]
-    ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
+    ids = [s.id for s in version.statement.translation(page.lang).parts]
+    ids += [s.id for s in before.statement.translation(page.lang).parts if s.id not in ids]
     kinds = {
         change.section_id: change.kind for change in publication.changes[publication.index(version)]
     }
