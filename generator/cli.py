@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from .check import as_json, as_text, examine
 from .errors import StatementError, flatten
 from .files import SourceFiles
 from .release import (
+    Released,
     diff_lines,
     differences,
     last_version,
@@ -21,11 +23,25 @@ from .release import (
     working_statement,
 )
 from .serve import serve as serve_preview
+from .timeline import BACKDATED
 
 
 @click.group()
 def main() -> None:
     """Publish the privacy statement kept under statement/ as a static site."""
+
+
+TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to build for, YYYY-MM-DD: which version is in force and which is upcoming "
+    "[default: SOURCE_DATE_EPOCH if set, else the clock, in the statement's time zone].",
+)
+
+
+def _day(today) -> date | None:
+    return today.date() if today else None
 
 
 @main.command()
@@ -60,6 +76,7 @@ def main() -> None:
     is_flag=True,
     help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
 )
+@TODAY
 def build(
     root: Path,
     out: Path | None,
@@ -67,6 +84,7 @@ def build(
     release: bool,
     allow_shallow: bool,
     no_pdf: bool,
+    today,
 ) -> None:
     """Build the site: every version in every language, changelog, feeds and PDFs."""
     root = root.resolve()
@@ -78,6 +96,7 @@ def build(
         "release": release,
         "allow_shallow": allow_shallow,
         "pdfs": not no_pdf,
+        "today": _day(today),
     }
     try:
         site = build_site(root, out, **options)
@@ -113,11 +132,12 @@ CACHE = click.option(
     default="text",
     help="text for people; json for CI, a list of findings.",
 )
-def check(root: Path, cache: Path | None, output: str) -> None:
+@TODAY
+def check(root: Path, cache: Path | None, output: str, today) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
     required disclosures, stale translations, undated changes and unused facts."""
     root = root.resolve()
-    report = examine(root, cache).report
+    report = examine(root, cache, _day(today)).report
     click.echo(as_json(report, root) if output == "json" else as_text(report, root))
     sys.exit(1 if report.to_fix else 0)
 
@@ -131,12 +151,13 @@ def check(root: Path, cache: Path | None, output: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
-def release_command(root: Path, day) -> None:
+@TODAY
+def release_command(root: Path, day, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
     root = root.resolve()
     try:
-        released = release(root, day.date())
+        released = release(root, day.date(), _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(
@@ -155,6 +176,19 @@ def release_command(root: Path, day) -> None:
     click.echo(
         "Now write in [summary] what changed, in every language, in place of each "
         '"FILL IN: …"; the build refuses the version until you have.'
+    )
+    if released.day < released.today:
+        _warn_backdated(released)
+
+
+def _warn_backdated(released: Released) -> None:
+    day, today = released.day.isoformat(), released.today.isoformat()
+    click.echo(
+        f"Note: {day} is before today, {today}: the version would apply before anyone could "
+        "read it. The build refuses such a version unless its commit says why, in a trailer "
+        f"line at the end of the commit message: '{BACKDATED}: <reason>'. Otherwise choose a "
+        f"date from {today} on.",
+        err=True,
     )
 
 
@@ -188,12 +222,13 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 @CACHE
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="The port of the preview on 127.0.0.1.")  # fmt: skip
-def serve(root: Path, cache: Path | None, port: int) -> None:
+@TODAY
+def serve(root: Path, cache: Path | None, port: int, today) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo)
+        serve_preview(root, port, cache, click.echo, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -44,12 +45,20 @@ PREVIEW_CSS = b"""\
 class Preview:
     """Builds the preview after every save; remembers the last good build to show under an error."""
 
-    def __init__(self, root: Path, cache: Path | None, out: Path, echo: Callable[..., None]):
+    def __init__(
+        self,
+        root: Path,
+        cache: Path | None,
+        out: Path,
+        echo: Callable[..., None],
+        today: date | None = None,
+    ):
         self.root, self.cache, self.out, self.echo = root, cache, out, echo
+        self.today = today  # None: each rebuild is for the day it is made on
         self.last_good: dict[str, bytes] = {}
 
     def rebuild(self) -> None:
-        examined = examine(self.root, self.cache)
+        examined = examine(self.root, self.cache, self.today)
         report = examined.report
         if examined.site is not None:
             self.last_good = dict(examined.site.files)
@@ -62,12 +71,14 @@ class Preview:
         write_site(Site(tuple(sorted(files.items()))), self.out)
 
 
-def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) -> None:
-    """Serve the preview until interrupted (Ctrl+C)."""
+def serve(
+    root: Path, port: int, cache: Path | None, echo: Callable[..., None], today: date | None = None
+) -> None:
+    """Serve the preview until interrupted (Ctrl+C); `today` as the build's."""
     folder = Path(tempfile.mkdtemp(prefix="statement-preview-"))
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # no line per request
     try:
-        preview = Preview(root, cache, folder / "site", echo)
+        preview = Preview(root, cache, folder / "site", echo, today)
         preview.rebuild()
         said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
         server = _Server(lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"))
