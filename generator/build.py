@@ -50,7 +50,7 @@ def make_site(
         lambda: versions_of(root / "statement", history),
         lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),
     )
-    raise_all(backdated(versions, settings.timezone))
+    raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)

@@ -104,16 +104,17 @@ def atom_time(moment: datetime | None, fallback: date) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def backdated(versions: tuple[Version, ...], timezone: str) -> list[StatementError]:
+def backdated(versions: tuple[Version, ...]) -> list[StatementError]:
     """Versions dated before the day their date was first committed, with no reason given in a
-    `Backdated:` trailer of any commit carrying the date. The first version is exempt: it records
-    a statement that was already in force before its history here began."""
+    `Backdated:` trailer of any commit carrying the date. The day is the committer's own (a
+    version committed on its day anywhere in the world is not backdated). The first version is
+    exempt: it records a statement that was already in force before its history here began."""
     errors = []
     for version in versions[1:]:
         first = version.commits[0] if version.commits else None
         if first is None or first.committed is None:
             continue
-        committed_on = local_day(first.committed, timezone)
+        committed_on = first.committed.date()
         if version.date < committed_on and not any(c.backdated for c in version.commits):
             errors.append(_backdated_error(version, first, committed_on))
     return errors
