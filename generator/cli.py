@@ -108,7 +108,7 @@ def build(
     for note in site.notes:
         click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
-    hashes = ((path, fingerprint.sha256(data)) for path, data in site.files)
+    hashes = ((path, fingerprint.hash_of(data)) for path, data in site.files)
     lasting = (note for note in site.notes if not note.startswith("PDFs:"))  # true next time too
     fingerprint.record(inputs, out, cache, hashes, lasting)
 
