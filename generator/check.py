@@ -345,7 +345,7 @@ def _undated_changes(folder: Path, history: History, statement: Statement) -> li
         k for k in before.keys() | now.keys() if before.get(k) != now.get(k)
     ):
         translation = statement.translation(lang)
-        section = next((s for s in translation.sections if s.id == section_id), None)
+        section = translation.by_id.get(section_id)  # the introduction too
         message = f"#{section_id} says something new, but the date is still {day}"
         hint = (
             "for a new version, run statement release --date YYYY-MM-DD; for a typo fix that "

@@ -62,7 +62,7 @@ class Translation:
     intro: Section | None = None  # the text between the title and the first section, id INTRO
 
     def section(self, section_id: str) -> Section:
-        return next(section for section in self.sections if section.id == section_id)
+        return next(section for section in self.parts if section.id == section_id)
 
     @property
     def parts(self) -> tuple[Section, ...]:
