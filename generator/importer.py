@@ -86,9 +86,9 @@ def import_statement(
         raise StatementError(target, None, "this file exists already", hint)
     markdown, changes = as_markdown(file)
     settings, problems = _settings(root, lang)
-    source_ids = _source_ids(root, settings, lang)
-    draft = mend(markdown, file, source_ids)
-    problems += _links(draft, base_url, target) + _unmatched(draft, source_ids, target)
+    source_sections = _source_sections(root, settings, lang)
+    draft = mend(markdown, file, source_sections)
+    problems += _links(draft, base_url, target) + _unmatched(draft, source_sections, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(draft.text, encoding="utf-8")
     _, errors = attempt(lambda: parse_translation(draft.text, target, lang, settings))
@@ -177,7 +177,7 @@ def _mark_anchors(main) -> None:
 # --- Markdown -> the source format ------------------------------------------------------------
 
 
-def mend(markdown: str, file: Path, source_ids: list[str] | None) -> Draft:
+def mend(markdown: str, file: Path, source_sections: list[Heading] | None) -> Draft:
     """The steps, in order: each reads and changes the draft and says what it did."""
     title, markdown = _front_matter(markdown)
     draft = Draft(markdown.split("\n"))
@@ -185,7 +185,7 @@ def mend(markdown: str, file: Path, source_ids: list[str] | None) -> Draft:
     _drop_images(draft)
     _html_anchors(draft)
     _html_blocks(draft)
-    _headings(draft, title, file, source_ids)
+    _headings(draft, title, file, source_sections)
     _sub_heading_anchors(draft)
     _tidy(draft)
     return draft
@@ -244,7 +244,9 @@ def _html_blocks(draft: Draft) -> None:
 # --- headings ---------------------------------------------------------------------------------
 
 
-def _headings(draft: Draft, title: str | None, file: Path, source_ids: list[str] | None) -> None:
+def _headings(
+    draft: Draft, title: str | None, file: Path, source_sections: list[Heading] | None
+) -> None:
     """One title, then sections (##) with ids, then sub-headings one level at a time."""
     found = headings(draft.text)
     title, found = _title(draft, title, found, file)
@@ -253,7 +255,7 @@ def _headings(draft: Draft, title: str | None, file: Path, source_ids: list[str]
                "changed the level of {count} headings: sections are ##, headings in them ### and deeper")  # fmt: skip
     sections = [h for new, h in zip(levels, found, strict=True) if new == 2]
     draft.subs = [h for new, h in zip(levels, found, strict=True) if new > 2]
-    ids = _section_ids(draft, sections, source_ids)
+    ids = _section_ids(draft, sections, source_sections)
     for heading, level in reversed(list(zip(found, levels, strict=True))):
         draft.lines[heading.start : heading.end] = [_heading_line(heading, level, ids)]
     draft.lines[:0] = [f"# {title}", ""]
@@ -293,24 +295,25 @@ def _levels(found: list[Heading]) -> list[int]:
 
 
 def _section_ids(
-    draft: Draft, sections: list[Heading], source_ids: list[str] | None
+    draft: Draft, sections: list[Heading], source_sections: list[Heading] | None
 ) -> dict[int, str]:
-    """Each section heading's id (by its first line): the source language's, by position, for a
-    translation; else its own if usable; else one made of its words."""
+    """Each section heading's id and classes (by its first line): the source language's, by
+    position, for a translation; else its own if usable; else one made of its words."""
     ids, made, taken = {}, 0, set()
     for number, heading in enumerate(sections):
-        if source_ids is not None and number < len(source_ids):
-            new = source_ids[number]
+        classes = heading.classes
+        if source_sections is not None and number < len(source_sections):
+            new, classes = source_sections[number].id, source_sections[number].classes
         elif SECTION_ID.fullmatch(heading.id):
             new = heading.id
         else:
             new, made = _new_id(heading, number, taken), made + 1
         taken.add(new)
-        ids[heading.start] = new
+        ids[heading.start] = " ".join([f"#{new}", *(f".{name}" for name in classes.split())])
         _record(draft, heading, new)
     draft.note(made, "gave {count} section headings ids made of their words")
-    if source_ids is not None:
-        draft.note(min(len(sections), len(source_ids)),
+    if source_sections is not None:
+        draft.note(min(len(sections), len(source_sections)),
                    "gave {count} sections the ids of the source language's, in the same order")  # fmt: skip
     return ids
 
@@ -341,7 +344,7 @@ def _github_slug(text: str) -> str:
 def _heading_line(heading: Heading, level: int, ids: dict[int, str]) -> str:
     markdown = TRAILING_ID.sub("", heading.markdown).strip()
     if level == 2:
-        return f"## {markdown} {{#{ids[heading.start]}}}"
+        return f"## {markdown} {{{ids[heading.start]}}}"
     return f"{'#' * min(level, 6)} {markdown}"
 
 
@@ -379,7 +382,7 @@ def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementEr
         def mended(found: re.Match, number: int = number) -> str:
             href = _mended_href(found.group(2), draft, base_url, counts)
             if href is None:
-                problems.append(_link_problem(found.group(2), base_url, target, number + 1, draft))
+                problems.append(_link_problem(found.group(2), target, number + 1, draft))
                 return found.group(0)
             return found.group(1) + href
 
@@ -407,9 +410,9 @@ def _mended_href(href: str, draft: Draft, base_url: str | None, counts: dict) ->
     return urljoin(base_url, href)
 
 
-def _link_problem(href: str, base_url, target: Path, line: int, draft: Draft) -> StatementError:
+def _link_problem(href: str, target: Path, line: int, draft: Draft) -> StatementError:
     if href.startswith("#"):
-        known = ", ".join(sorted(set(draft.anchors.values())))
+        known = ", ".join(h.id for h in headings(draft.text) if h.level > 1)
         hint = f"point it at one of: {known}, or remove the link"
         return StatementError(target, line, f"the link {href} goes to nothing in the text", hint)
     hint = "import again with --base-url https://…/ (the address the page was published at), or write the full address"
@@ -436,20 +439,24 @@ def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
     return alone, [StatementError(folder / "statement.toml", None, message, hint)]
 
 
-def _unmatched(draft: Draft, source_ids: list[str] | None, target: Path) -> list[StatementError]:
+def _unmatched(
+    draft: Draft, source_sections: list[Heading] | None, target: Path
+) -> list[StatementError]:
     """A translation with more or fewer sections than the source: its ids match up to there."""
     sections = [h for h in headings(draft.text) if h.level == 2]
-    if source_ids is None or len(sections) == len(source_ids):
+    if source_sections is None or len(sections) == len(source_sections):
         return []
-    line = sections[len(source_ids)].start + 1 if len(sections) > len(source_ids) else None
-    message = f"the text has {len(sections)} sections, the source language's {len(source_ids)}"
+    line = (
+        sections[len(source_sections)].start + 1 if len(sections) > len(source_sections) else None
+    )
+    message = f"the text has {len(sections)} sections, the source language's {len(source_sections)}"
     hint = "split or join sections until each one matches the source's, then give each its id"
     return [StatementError(target, line, message, hint)]
 
-
-def _source_ids(root: Path, settings: Settings, lang: str) -> list[str] | None:
+    """For a translation, the source language's section headings (ids, classes), in order."""
+def _source_sections(root: Path, settings: Settings, lang: str) -> list[Heading] | None:
     """For a translation, the ids of the source language's sections, in order, if it exists."""
     source = root / "statement" / f"{settings.source_language}.md"
     if lang == settings.source_language or not source.is_file():
         return None
-    return [h.id for h in headings(read_text(source, source.name)) if h.level == 2]
+    return [h for h in headings(read_text(source, source.name)) if h.level == 2]

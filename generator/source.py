@@ -586,6 +586,7 @@ class Heading(NamedTuple):
     id: str
     markdown: str
     text: str
+    classes: str = ""  # `{#rights .right_access}`: the GDPR disclosures, space-separated
 
 
 def headings(text: str) -> list[Heading]:
@@ -600,6 +601,7 @@ def headings(text: str) -> list[Heading]:
             str(opening.attrGet("id") or ""),
             inline.content,
             _plain(inline),
+            str(opening.attrGet("class") or ""),
         )
         for opening, inline in itertools.pairwise(tokens)
         if opening.type == "heading_open" and opening.map

@@ -183,8 +183,10 @@ def test_a_word_file_through_mammoth(root: Path, tmp_path: Path) -> None:
     assert "converted the Word file to Markdown" in said
 
 
-def test_a_translation_takes_the_source_ids_by_position(root: Path, tmp_path: Path) -> None:
-    dutch = "# Privacy\n\n## Wie wij zijn {#controller}\n\nA.\n\n## Bewaren {#retention}\n\nB.\n"
+def test_a_translation_takes_the_source_ids_and_classes_by_position(
+    root: Path, tmp_path: Path
+) -> None:
+    dutch = "# Privacy\n\n## Wie wij zijn {#controller}\n\nA.\n\n## Bewaren {#retention .retention}\n\nB.\n"
     (root / "statement" / "nl.md").write_text(dutch, encoding="utf-8")
     english = (
         "# Privacy\n\n## Who we are\n\nA, see [keeping](#keeping-data).\n\n## Keeping data\n\nB.\n"
@@ -192,7 +194,7 @@ def test_a_translation_takes_the_source_ids_by_position(root: Path, tmp_path: Pa
     text, said = imported(root, source(tmp_path, "en.md", english), "en")
     assert text == (
         "# Privacy\n\n## Who we are {#controller}\n\nA, see [keeping](#retention).\n\n"
-        "## Keeping data {#retention}\n\nB.\n"
+        "## Keeping data {#retention .retention}\n\nB.\n"  # the disclosures it gives, too
     )
     assert "gave 2 sections the ids of the source language's, in the same order" in said
 
@@ -253,12 +255,12 @@ def test_html_blocks_in_markdown_become_markdown(root: Path, tmp_path: Path) -> 
 
 
 def test_a_link_to_an_anchor_on_no_heading_is_listed(root: Path, tmp_path: Path) -> None:
-    markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n"
+    markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n\n### Sub\n\nS.\n"
     result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "statement/nl.md:5: the link #cookies goes to nothing in the text\n"
-        "    fix: point it at one of: a, page-intro, or remove the link\n"
+        "    fix: point it at one of: a, a-sub, or remove the link\n"
     )
 
 
