@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from .pdf import render_documents
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import refuse_output, write_site
+from .timeline import backdated, build_day
 from .versions import versions_of
 
 
@@ -34,8 +36,10 @@ def make_site(
     release: bool = False,
     allow_shallow: bool = False,
     pdfs: bool = True,
+    today: date | None = None,
 ) -> Site:
-    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out."""
+    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out;
+    `today` is the day it is built for (by default the clock's, see timeline.build_day)."""
     cache = cache or root / CACHE
     history = read_history(root, cache / "history.json")
     _check_history(root, history, release, allow_shallow)
@@ -46,7 +50,10 @@ def make_site(
         lambda: versions_of(root / "statement", history),
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
-    publication = Publication(versions, _changes(versions), bool(history and history.shallow))
+    raise_all(backdated(versions))
+    day = build_day(settings.timezone, today)  # read once: every page is built for one day
+    shallow = bool(history and history.shallow)
+    publication = Publication(versions, _changes(versions), shallow, today=day)
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)
@@ -93,4 +100,10 @@ def _notes(history: History | None, publication: Publication) -> tuple[str, ...]
         )
     if history is not None and history.shallow:
         notes.append("Shallow clone: versions older than its history are missing.")
+    for version in publication.versions:
+        if publication.is_upcoming(version):
+            day = version.date.isoformat()
+            notes.append(
+                f"Upcoming: the version of {day} is published as upcoming; a build on or after {day} makes it current."
+            )
     return tuple(notes)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import fingerprint
 from .errors import StatementError, flatten
+
+if TYPE_CHECKING:
+    from .release import Released
 
 # Each command imports the stages it runs when it runs (python -X importtime): a rebuild with
 # no change must answer before Jinja2, markdown-it, GitPython or WeasyPrint is even loaded.
@@ -18,6 +23,19 @@ from .errors import StatementError, flatten
 @click.group()
 def main() -> None:
     """Publish the privacy statement kept under statement/ as a static site."""
+
+
+TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to build for, YYYY-MM-DD: which version is in force and which is upcoming "
+    "[default: SOURCE_DATE_EPOCH if set, else the clock, in the statement's time zone].",
+)
+
+
+def _day(today) -> date | None:
+    return today.date() if today else None
 
 
 @main.command()
@@ -52,6 +70,7 @@ def main() -> None:
     is_flag=True,
     help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
 )
+@TODAY
 def build(
     root: Path,
     out: Path | None,
@@ -59,13 +78,19 @@ def build(
     release: bool,
     allow_shallow: bool,
     no_pdf: bool,
+    today,
 ) -> None:
     """Build the site: every version in every language, changelog, feeds and PDFs."""
     root = root.resolve()
     out = out or root / "site"
     if release and no_pdf:
         raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
-    options = {"release": release, "allow_shallow": allow_shallow, "pdfs": not no_pdf}
+    options = {
+        "release": release,
+        "allow_shallow": allow_shallow,
+        "pdfs": not no_pdf,
+        "today": _day(today),
+    }
     cache = cache or root / fingerprint.CACHE
     inputs = fingerprint.inputs(root, options)
     if kept := fingerprint.unchanged(inputs, out, cache):
@@ -112,13 +137,14 @@ CACHE = click.option(
     default="text",
     help="text for people; json for CI, a list of findings.",
 )
-def check(root: Path, cache: Path | None, output: str) -> None:
+@TODAY
+def check(root: Path, cache: Path | None, output: str, today) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
     required disclosures, stale translations, undated changes and unused facts."""
     from .check import as_json, as_text, examine
 
     root = root.resolve()
-    report = examine(root, cache).report
+    report = examine(root, cache, _day(today)).report
     click.echo(as_json(report, root) if output == "json" else as_text(report, root))
     sys.exit(1 if report.to_fix else 0)
 
@@ -132,14 +158,15 @@ def check(root: Path, cache: Path | None, output: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
-def release_command(root: Path, day) -> None:
+@TODAY
+def release_command(root: Path, day, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
     from .release import release
 
     root = root.resolve()
     try:
-        released = release(root, day.date())
+        released = release(root, day.date(), _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(
@@ -158,6 +185,21 @@ def release_command(root: Path, day) -> None:
     click.echo(
         "Now write in [summary] what changed, in every language, in place of each "
         '"FILL IN: …"; the build refuses the version until you have.'
+    )
+    if released.day < released.today:
+        _warn_backdated(released)
+
+
+def _warn_backdated(released: Released) -> None:
+    from .timeline import BACKDATED
+
+    day, today = released.day.isoformat(), released.today.isoformat()
+    click.echo(
+        f"Note: {day} is before today, {today}: the version would apply before anyone could "
+        "read it. The build refuses such a version unless its commit says why, in a trailer "
+        f"line at the end of the commit message: '{BACKDATED}: <reason>'. Otherwise choose a "
+        f"date from {today} on.",
+        err=True,
     )
 
 
@@ -228,14 +270,15 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 @CACHE
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="The port of the preview on 127.0.0.1 (the next free one if taken).")  # fmt: skip
-def serve(root: Path, cache: Path | None, port: int) -> None:
+@TODAY
+def serve(root: Path, cache: Path | None, port: int, today) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
     from .serve import serve as serve_preview
 
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo)
+        serve_preview(root, port, cache, click.echo, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 

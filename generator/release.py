@@ -22,6 +22,7 @@ from .files import SourceFiles
 from .history import read_history
 from .model import Section, Settings, Statement, Version
 from .source import statement_from
+from .timeline import build_day
 from .versions import said, versions_of
 
 TABLE = re.compile(r"\s*\[")
@@ -45,10 +46,12 @@ class Released:
     day: date
     previous: date | None  # the date of the latest committed version
     changed: tuple[Changed, ...]  # since that version, in the working tree
+    today: date  # the day it was prepared on: a date before it is backdated
 
 
-def release(root: Path, day: date) -> Released:
-    """Set the next version's date and reset its summary; refuse a date not after the current."""
+def release(root: Path, day: date, today: date | None = None) -> Released:
+    """Set the next version's date and reset its summary; refuse a date not after the current.
+    `today` as the build's (see timeline.build_day)."""
     source = SourceFiles(root / "statement")
     working = working_statement(source)
     last = last_version(root)
@@ -63,7 +66,8 @@ def release(root: Path, day: date) -> Released:
         )
     _write_settings(source, day, working.settings)
     changed = differences(last.statement, working) if last else ()
-    return Released(day, last.date if last else None, changed)
+    today = build_day(working.settings.timezone, today)
+    return Released(day, last.date if last else None, changed, today)
 
 
 def working_statement(source: SourceFiles) -> Statement:

@@ -18,6 +18,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -47,13 +48,21 @@ PREVIEW_CSS = b"""\
 class Preview:
     """Builds the preview after every save; remembers the last good build to show under an error."""
 
-    def __init__(self, root: Path, cache: Path | None, out: Path, echo: Callable[..., None]):
+    def __init__(
+        self,
+        root: Path,
+        cache: Path | None,
+        out: Path,
+        echo: Callable[..., None],
+        today: date | None = None,
+    ):
         self.root, self.cache, self.out, self.echo = root, cache, out, echo
+        self.today = today  # None: each rebuild is for the day it is made on
         self.last_good: dict[str, bytes] = {}
 
     def rebuild(self) -> None:
         try:
-            examined = examine(self.root, self.cache)
+            examined = examine(self.root, self.cache, self.today)
         except Exception as error:  # mkdocs' server would wait for ever on a rebuild that raised
             examined = Examined(None, _failure(error, self.root))
         report = examined.report
@@ -75,13 +84,15 @@ def _failure(error: Exception, root: Path) -> Report:
     return Report((Finding("error", root, None, "build", None, message, hint),), ())
 
 
-def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) -> None:
-    """Serve the preview until interrupted (Ctrl+C)."""
+def serve(
+    root: Path, port: int, cache: Path | None, echo: Callable[..., None], today: date | None = None
+) -> None:
+    """Serve the preview until interrupted (Ctrl+C); `today` as the build's."""
     folder = Path(tempfile.mkdtemp(prefix="statement-preview-"))
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # no line per request
     try:
         port = free_port(root, port, echo)
-        preview = Preview(root, cache, folder / "site", echo)
+        preview = Preview(root, cache, folder / "site", echo, today)
         preview.rebuild()
         said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
         server = _Server(lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"))
