@@ -453,9 +453,9 @@ def _unmatched(
     hint = "split or join sections until each one matches the source's, then give each its id"
     return [StatementError(target, line, message, hint)]
 
-    """For a translation, the source language's section headings (ids, classes), in order."""
+
 def _source_sections(root: Path, settings: Settings, lang: str) -> list[Heading] | None:
-    """For a translation, the ids of the source language's sections, in order, if it exists."""
+    """For a translation, the source language's section headings (ids, classes), in order."""
     source = root / "statement" / f"{settings.source_language}.md"
     if lang == settings.source_language or not source.is_file():
         return None
