@@ -43,6 +43,7 @@ IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 LINK_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")
 ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[a-z]{2,}", re.I)
 TRAILING_ID = re.compile(r"\s*\{#[^}]*\}\s*$")
 
 
@@ -376,7 +377,7 @@ def _markers(draft: Draft, found: list[Heading]) -> None:
 def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementError]:
     """Each link: a #fragment pointed at our anchor, a relative address made absolute with the
     base URL (or listed), in inline links and link definitions alike."""
-    problems, counts = [], {"fragment": 0, "relative": 0}
+    problems, counts = [], {"fragment": 0, "relative": 0, "completed": 0}
     for number, line in enumerate(draft.lines):
 
         def mended(found: re.Match, number: int = number) -> str:
@@ -393,6 +394,7 @@ def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementEr
         "pointed {count} #links at the section or sub-heading that holds their anchor",
     )
     draft.note(counts["relative"], "made {count} relative links absolute with the base URL")
+    draft.note(counts["completed"], "gave {count} links their mailto: or https:")
     return problems
 
 
@@ -404,10 +406,20 @@ def _mended_href(href: str, draft: Draft, base_url: str | None, counts: dict) ->
         return f"#{anchor}" if anchor else None
     if ABSOLUTE.match(href):
         return href
+    if completed := _completed(href):
+        counts["completed"] += 1
+        return completed
     if base_url is None:
         return None
     counts["relative"] += 1
     return urljoin(base_url, href)
+
+
+def _completed(href: str) -> str | None:
+    """An address written without its scheme: an e-mail address, or a web address from www."""
+    if EMAIL.fullmatch(href):
+        return f"mailto:{href}"
+    return f"https://{href}" if href.lower().startswith("www.") else None
 
 
 def _link_problem(href: str, target: Path, line: int, draft: Draft) -> StatementError:
@@ -435,6 +447,9 @@ def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
         f'add it: [languages.{lang}] with locale = "…" and name = "…" (see the guide, The source)'
     )
     message = f"the language '{lang}' is not in statement.toml"
+    if not (folder / "statement.toml").is_file():
+        message = "there is no statement.toml: no build reads the text yet"
+        hint = "write statement/statement.toml (bin/statement init writes one), then check the text"
     alone = Settings(date.today(), lang, (Language(lang, lang, lang),), (), None)
     return alone, [StatementError(folder / "statement.toml", None, message, hint)]
 

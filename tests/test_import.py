@@ -275,3 +275,22 @@ def test_a_language_code_that_is_no_code_is_refused(root: Path, tmp_path: Path) 
     result = run_import(root, source(tmp_path, "p.md", "# P\n"), "../../x")
     assert result.exit_code == 1 and "'../../x' is not a language code" in result.stderr
     assert sorted(p.name for p in root.rglob("*")) == ["statement", "statement.toml"]
+
+
+def test_addresses_without_their_scheme_are_completed(root: Path, tmp_path: Path) -> None:
+    markdown = (
+        "# P\n\n## A\n\nMail [us](privacy@acme.example) or see [the site](www.acme.example).\n"
+    )
+    text, said = imported(root, source(tmp_path, "p.md", markdown), "nl")
+    assert "[us](mailto:privacy@acme.example)" in text
+    assert "[the site](https://www.acme.example)" in text
+    assert "gave 2 links their mailto: or https:" in said
+
+
+def test_without_settings_the_text_is_written_and_that_is_said(tmp_path: Path) -> None:
+    result = run_import(tmp_path, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "en")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "statement/statement.toml: there is no statement.toml: no build reads the text yet\n"
+    )
+    assert written(tmp_path, "en") == "# P\n\n## A {#a}\n\nA.\n"
