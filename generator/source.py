@@ -31,6 +31,7 @@ from .model import INTRO, Section, Settings, Statement, Translation
 SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
 FENCE = re.compile(r"(```|~~~)")
 H2 = re.compile(r"##(?:[ \t]|$)")
+UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*")  # a title written underlined: no introduction
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
@@ -633,8 +634,10 @@ def section_fingerprints(text: str) -> dict[str, str]:
         sid: " ".join(" ".join(lines[start:end]).split())
         for (start, sid), end in zip(found, ends, strict=True)
     }
-    if intro := " ".join(" ".join(lines[1 : found[0][0] if found else len(lines)]).split()):
-        fingerprints[INTRO] = intro  # what follows the title's line: the introduction
+    lead = lines[: found[0][0] if found else len(lines)]
+    if any(line.strip() and not UNDERLINE.fullmatch(line) for line in lead[1:]):
+        # the introduction with the title, its heading, as said() compares them
+        fingerprints[INTRO] = " ".join(" ".join(lead).split())
     return fingerprints
 
 

@@ -10,7 +10,7 @@ from conftest import SECTION_IDS
 
 from generator.config import read_settings
 from generator.errors import StatementError, flatten
-from generator.source import read_statement, read_translation
+from generator.source import read_statement, read_translation, section_fingerprints
 
 REPO = Path(__file__).resolve().parents[1]
 DUTCH_HEADINGS = [
@@ -422,3 +422,13 @@ def test_a_section_read_before_is_reused_wherever_it_moves() -> None:
     assert (
         reused.section("retention").line == text[: text.index("## Bewaartermijn")].count("\n") + 5
     )
+
+
+def test_the_fingerprints_hold_the_introduction_with_its_title_heading():
+    # the guard's cheap look must see what said() compares: the introduction under the title
+    assert section_fingerprints("# T\n\nWelkom.\n\n## A {#a}\n\nx\n") == {
+        "a": "## A {#a} x",
+        "page-intro": "# T Welkom.",
+    }
+    assert "page-intro" not in section_fingerprints("T\n===\n\n## A {#a}\n\nx\n")
+    assert "page-intro" not in section_fingerprints("# T\n\n## A {#a}\n\nx\n")
