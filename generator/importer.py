@@ -44,6 +44,7 @@ INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 LINK_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")
 ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[a-z]{2,}", re.I)
+TEMPLATE_TAG = re.compile(r"\{%.*?%\}")  # {% include contact.html %}: Jekyll's, Hugo's, Jinja's
 TRAILING_ID = re.compile(r"\s*\{#[^}]*\}\s*$")
 
 
@@ -90,6 +91,7 @@ def import_statement(
     source_sections = _source_sections(root, settings, lang)
     draft = mend(markdown, file, source_sections)
     problems += _links(draft, base_url, target) + _unmatched(draft, source_sections, target)
+    problems += _template_tags(draft, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(draft.text, encoding="utf-8")
     _, errors = attempt(lambda: parse_translation(draft.text, target, lang, settings))
@@ -432,6 +434,16 @@ def _link_problem(href: str, target: Path, line: int, draft: Draft) -> Statement
 
 
 # --- the project around it --------------------------------------------------------------------
+
+
+def _template_tags(draft: Draft, target: Path) -> list[StatementError]:
+    """`{% include … %}` and the like: the old site filled them in; here they would be text."""
+    hint = "write out what it stood for on the old site, or make a value a fact: {{name}}"
+    return [
+        StatementError(target, number + 1, f"{tag} is a template tag of another system", hint)
+        for number, line in enumerate(draft.lines)
+        for tag in TEMPLATE_TAG.findall(line)
+    ]
 
 
 def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:

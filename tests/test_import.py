@@ -294,3 +294,12 @@ def test_without_settings_the_text_is_written_and_that_is_said(tmp_path: Path) -
         "statement/statement.toml: there is no statement.toml: no build reads the text yet\n"
     )
     assert written(tmp_path, "en") == "# P\n\n## A {#a}\n\nA.\n"
+
+
+def test_another_systems_template_tags_are_listed(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\nWrite to us:\n{% include contact.html %}\n"
+    result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "statement/nl.md:6: {% include contact.html %} is a template tag of another system\n"
+    )
