@@ -89,6 +89,13 @@ def imported(root: Path, file: Path, lang: str, *extra: str) -> tuple[str, str]:
     return written(root, lang), result.stdout
 
 
+def listed(root: Path, file: Path, lang: str, *extra: str) -> str:
+    """Import that leaves problems: what it printed on stderr."""
+    result = run_import(root, file, lang, *extra)
+    assert result.exit_code == 1
+    return result.stderr
+
+
 def written(root: Path, lang: str) -> str:
     return (root / "statement" / f"{lang}.md").read_text(encoding="utf-8")
 
@@ -128,9 +135,8 @@ def test_a_jekyll_statement_is_mended_and_says_what_changed(root: Path, tmp_path
 
 
 def test_relative_links_without_a_base_url_are_listed(root: Path, tmp_path: Path) -> None:
-    result = run_import(root, source(tmp_path, "privacy.md", JEKYLL), "nl")
-    assert result.exit_code == 1
-    assert result.stderr == (
+    stderr = listed(root, source(tmp_path, "privacy.md", JEKYLL), "nl")
+    assert stderr == (
         "statement/nl.md:3: the link '/policies/cookies/' is relative\n"
         "    fix: import again with --base-url https://…/ (the address the page was published at), "
         "or write the full address\n"
@@ -202,9 +208,8 @@ def test_a_translation_takes_the_source_ids_and_classes_by_position(
 def test_a_translation_with_a_section_more_is_listed(root: Path, tmp_path: Path) -> None:
     (root / "statement" / "nl.md").write_text("# P\n\n## A {#a}\n\nA.\n", encoding="utf-8")
     english = "# P\n\n## A\n\nA.\n\n## B\n\nB.\n"
-    result = run_import(root, source(tmp_path, "en.md", english), "en")
-    assert result.exit_code == 1
-    assert "statement/en.md:7: the text has 2 sections, the source language's 1" in result.stderr
+    stderr = listed(root, source(tmp_path, "en.md", english), "en")
+    assert "statement/en.md:7: the text has 2 sections, the source language's 1" in stderr
     assert "## A {#a}" in written(root, "en")
 
 
@@ -221,9 +226,8 @@ def test_it_will_not_write_over_a_text_unless_forced(root: Path, tmp_path: Path)
 
 def test_what_the_reader_refuses_is_listed_with_its_line(root: Path, tmp_path: Path) -> None:
     file = source(tmp_path, "p.md", "# P\n\n## A\n\nMail {{ site.email }}.\n")
-    result = run_import(root, file, "nl")
-    assert result.exit_code == 1
-    assert "statement/nl.md:5: {{ site.email }} is not a fact\n" in result.stderr
+    stderr = listed(root, file, "nl")
+    assert "statement/nl.md:5: {{ site.email }} is not a fact\n" in stderr
 
 
 def test_a_file_of_another_kind_is_refused(root: Path, tmp_path: Path) -> None:
@@ -256,18 +260,16 @@ def test_html_blocks_in_markdown_become_markdown(root: Path, tmp_path: Path) -> 
 
 def test_a_link_to_an_anchor_on_no_heading_is_listed(root: Path, tmp_path: Path) -> None:
     markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n\n### Sub\n\nS.\n"
-    result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
+    stderr = listed(root, source(tmp_path, "p.md", markdown), "nl")
+    assert stderr.startswith(
         "statement/nl.md:5: the link #cookies goes to nothing in the text\n"
         "    fix: point it at one of: a, a-sub, or remove the link\n"
     )
 
 
 def test_a_language_missing_from_the_settings_is_listed(root: Path, tmp_path: Path) -> None:
-    result = run_import(root, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "de")
-    assert result.exit_code == 1
-    assert "statement/statement.toml: the language 'de' is not in statement.toml" in result.stderr
+    stderr = listed(root, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "de")
+    assert "statement/statement.toml: the language 'de' is not in statement.toml" in stderr
     assert written(root, "de") == "# P\n\n## A {#a}\n\nA.\n"
 
 
@@ -288,9 +290,8 @@ def test_addresses_without_their_scheme_are_completed(root: Path, tmp_path: Path
 
 
 def test_without_settings_the_text_is_written_and_that_is_said(tmp_path: Path) -> None:
-    result = run_import(tmp_path, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "en")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
+    stderr = listed(tmp_path, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "en")
+    assert stderr.startswith(
         "statement/statement.toml: there is no statement.toml: no build reads the text yet\n"
     )
     assert written(tmp_path, "en") == "# P\n\n## A {#a}\n\nA.\n"
@@ -298,8 +299,7 @@ def test_without_settings_the_text_is_written_and_that_is_said(tmp_path: Path) -
 
 def test_another_systems_template_tags_are_listed(root: Path, tmp_path: Path) -> None:
     markdown = "# P\n\n## A\n\nWrite to us:\n{% include contact.html %}\n"
-    result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
+    stderr = listed(root, source(tmp_path, "p.md", markdown), "nl")
+    assert stderr.startswith(
         "statement/nl.md:6: {% include contact.html %} is a template tag of another system\n"
     )
