@@ -141,14 +141,14 @@ def html_to_markdown(html: str) -> tuple[str, list[str]]:
 
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup.find("article") or soup.body or soup
-    dropped = _drop_furniture(main)
+    dropped = _drop_furniture(main) + (_drop_site_parts(main) if main is soup.body else 0)
     if not main.find("h1") and soup.title and soup.title.get_text(strip=True):
         main.insert(0, _h1(soup, soup.title.get_text(strip=True)))
     _mark_anchors(main)
     markdown = markdownify(str(main), heading_style="ATX", bullets="-", strip=["span"])
     changes = [f"took the page's main content, <{main.name}>"] if main is not soup else []
     if dropped:
-        changes.append(f"left out {dropped} images, scripts, forms and menus")
+        changes.append(f"left out {dropped} images, scripts, forms, menus, headers and footers")
     return markdown, changes
 
 
@@ -158,6 +158,15 @@ def _drop_furniture(main) -> int:
     for element in furniture:
         element.decompose()
     return len(furniture)
+
+
+def _drop_site_parts(body) -> int:
+    """Without <main> or <article>, the whole body: but not the site's own header (one that
+    does not hold the page's title), footer and side bars."""
+    parts = [p for p in body.find_all(["header", "footer", "aside"]) if not p.find("h1")]
+    for part in parts:
+        part.decompose()
+    return len(parts)
 
 
 def _h1(soup, text: str):

@@ -165,8 +165,19 @@ def test_a_saved_web_page_gives_its_main_content(root: Path, tmp_path: Path) -> 
         "Ask [us](mailto:privacy@acme.example), [here](#your-rights).\n"
     )
     assert "took the page's main content, <main>" in said
-    assert "left out 2 images, scripts, forms and menus" not in said  # in <main>: 1
-    assert "left out 1 images, scripts, forms and menus" in said
+    assert "left out 1 images, scripts, forms, menus, headers and footers" in said  # in <main>
+
+
+def test_a_page_without_main_gives_its_body_without_the_sites_parts(
+    root: Path, tmp_path: Path
+) -> None:
+    page = (
+        "<html><body><header><a href='/'>Acme</a></header><h1>Privacy</h1>"
+        "<h2>Who</h2><p>Acme.</p><aside>Buy now</aside><footer>(c) Acme</footer></body></html>"
+    )
+    text, said = imported(root, source(tmp_path, "p.htm", page), "nl")
+    assert text == "# Privacy\n\n## Who {#who}\n\nAcme.\n"
+    assert "took the page's main content, <body>" in said
 
 
 def test_a_word_file_through_mammoth(root: Path, tmp_path: Path) -> None:
