@@ -37,11 +37,12 @@ MARKER = re.compile(
     "\N{MATHEMATICAL LEFT WHITE SQUARE BRACKET}#(.*?)\N{MATHEMATICAL RIGHT WHITE SQUARE BRACKET}"
 )
 HTML_ANCHOR = re.compile(r"""<a\s+(?:id|name)\s*=\s*["']([^"']+)["']\s*(?:/>|>\s*</a>)""", re.I)
+BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n", re.I)  # at a line's end: inside a table cell, no
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
-LINK_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")
+LINK_DEFINITION = re.compile(r"^( {0,3}\[(?!\^)[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")  # not [^1]:
 ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[a-z]{2,}", re.I)
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}")  # {% include contact.html %}: Jekyll's, Hugo's, Jinja's
@@ -196,6 +197,7 @@ def mend(markdown: str, file: Path, source_sections: list[Heading] | None) -> Dr
     _drop_comments(draft)
     _drop_images(draft)
     _html_anchors(draft)
+    _line_breaks(draft)
     _html_blocks(draft)
     _headings(draft, title, file, source_sections)
     _sub_heading_anchors(draft)
@@ -241,6 +243,13 @@ def _html_anchors(draft: Draft) -> None:
     text, count = HTML_ANCHOR.subn(lambda found: ANCHOR.format(found.group(1)), draft.text)
     draft.lines = text.split("\n")
     draft.note(count, "replaced {count} HTML anchors (<a id=…>) by the heading that holds them")
+
+
+def _line_breaks(draft: Draft) -> None:
+    """`<br>` in the Markdown: a backslash at the line's end, CommonMark's own line break."""
+    text, count = BREAK.subn("\\\n", draft.text)
+    draft.lines = text.split("\n")
+    draft.note(count, "wrote {count} <br> as Markdown line breaks")
 
 
 def _html_blocks(draft: Draft) -> None:

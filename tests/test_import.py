@@ -314,3 +314,12 @@ def test_another_systems_template_tags_are_listed(root: Path, tmp_path: Path) ->
     assert stderr.startswith(
         "statement/nl.md:6: {% include contact.html %} is a template tag of another system\n"
     )
+
+
+def test_line_breaks_and_footnotes_of_markdown(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\nLine one<br>\nline two.\n\nA note [^1].\n\n[^1]: Said once.\n"
+    text, said = imported(
+        root, source(tmp_path, "p.md", markdown), "nl", "--base-url", "https://x.example/"
+    )
+    assert "Line one\\\nline two." in text and "[^1]: Said once." in text
+    assert "wrote 1 <br> as Markdown line breaks" in said and "relative" not in said
