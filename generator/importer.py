@@ -38,6 +38,7 @@ MARKER = re.compile(
 )
 HTML_ANCHOR = re.compile(r"""<a\s+(?:id|name)\s*=\s*["']([^"']+)["']\s*(?:/>|>\s*</a>)""", re.I)
 BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n", re.I)  # at a line's end: inside a table cell, no
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -181,8 +182,11 @@ def _mark_anchors(main) -> None:
     front of it (markdownify drops ids)."""
     for element in main.find_all(attrs={"id": True}) + main.find_all("a", attrs={"name": True}):
         anchor = element.get("id") or element.get("name")
-        if re.fullmatch(r"h[1-6]", element.name):
+        heading = element.find_parent(HEADINGS)
+        if element.name in HEADINGS:
             element.append(" {#" + anchor + "}")
+        elif heading is not None:  # Word's bookmark in a heading: the text just under it
+            heading.insert_after(ANCHOR.format(anchor))
         else:
             element.insert(0, ANCHOR.format(anchor))
 
@@ -287,23 +291,28 @@ def _title(
 ) -> tuple[str, list[Heading]]:
     """The front matter's title; else a first heading above all the others; else the file's
     name. The heading that was the title leaves the text."""
-    first = found[0] if found else None
-    leads = first and not MARKER.sub("", "".join(draft.lines[: first.start])).strip()
-    if title is None and leads and all(h.level > first.level for h in found[1:]):
-        title, found = first.text, found[1:]
-    elif first and title is not None and first.level == 1 and first.text == title:
+    heading = _title_heading(draft, title, found)
+    if heading is not None:
+        _record(draft, heading, INTRO)
+        draft.lines[heading.start : heading.end] = [""] * (heading.end - heading.start)
         found = found[1:]
-    else:
-        first = None
-    if first is not None:
-        _record(draft, first, INTRO)
-        draft.lines[first.start : first.end] = [""] * (first.end - first.start)
-    if title is None:
+    if title is None and heading is None:
         title = file.stem.replace("-", " ").replace("_", " ").strip().capitalize()
         draft.changes.append(f"found no title: used '{title}', from the file's name")
-    elif first is None:
+    elif heading is None:
         draft.changes.append(f"the title '{title}' from the front matter")
-    return title, found
+    return title or heading.text, found
+
+
+def _title_heading(draft: Draft, title: str | None, found: list[Heading]) -> Heading | None:
+    """The heading that is the title: the first thing in the text, and either the front
+    matter's title again or, without one, above every other heading."""
+    first = found[0] if found else None
+    if first is None or MARKER.sub("", "".join(draft.lines[: first.start])).strip():
+        return None
+    if title is not None:
+        return first if first.level == 1 and first.text == title else None
+    return first if all(h.level > first.level for h in found[1:]) else None
 
 
 def _levels(found: list[Heading]) -> list[int]:
@@ -353,7 +362,7 @@ def _new_id(heading: Heading, number: int, taken: set[str]) -> str:
 def _record(draft: Draft, heading: Heading, target: str) -> None:
     """The anchors the original may have had for this heading: its own id, and the ids that
     GitHub's and other renderers make of its words."""
-    for anchor in (heading.id, slug(heading.text), _github_slug(heading.text)):
+    for anchor in (heading.id.replace("\\", ""), slug(heading.text), _github_slug(heading.text)):
         if anchor:
             draft.anchors.setdefault(anchor, target)
 
@@ -390,7 +399,7 @@ def _markers(draft: Draft, found: list[Heading]) -> None:
         if number in starts and starts[number].level > 1:
             holder = starts[number].id
         for anchor in MARKER.findall(line):
-            draft.anchors.setdefault(anchor, holder)
+            draft.anchors.setdefault(anchor.replace("\\", ""), holder)  # markdownify's \_
         draft.lines[number] = MARKER.sub("", line).rstrip() if MARKER.search(line) else line
 
 

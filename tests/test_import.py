@@ -323,3 +323,12 @@ def test_line_breaks_and_footnotes_of_markdown(root: Path, tmp_path: Path) -> No
     )
     assert "Line one\\\nline two." in text and "[^1]: Said once." in text
     assert "wrote 1 <br> as Markdown line breaks" in said and "relative" not in said
+
+
+def test_an_anchor_inside_a_heading_points_at_that_heading(root: Path, tmp_path: Path) -> None:
+    page = (
+        '<main><h1>P</h1><p>See <a href="#_Toc2">who</a>.</p>'
+        '<h2><a id="_Toc2"></a>Who we are</h2><p>Acme.</p></main>'
+    )  # as Word's bookmarks come out of mammoth
+    text, _ = imported(root, source(tmp_path, "p.html", page), "nl")
+    assert text == "# P\n\nSee [who](#who-we-are).\n\n## Who we are {#who-we-are}\n\nAcme.\n"
