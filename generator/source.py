@@ -39,6 +39,7 @@ ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
+UNCLOSED_HREF = re.compile(r"\]\([^\s()]*$")  # text ending in `](mailto:`, a fact after it
 FACT_IN_HREF = re.compile(
     r"%7B%7B(.*?)%7D%7D", re.IGNORECASE
 )  # {{email}} as markdown-it encodes it
@@ -285,12 +286,21 @@ def _resolved_children(block: Token, env: dict) -> list[Token]:
     """Facts replaced by their values; inside a link, a fact that is a link itself ({{email}})
     becomes its text only, for a link in a link is no HTML."""
     resolved, depth = [], 0
-    for child in block.children:
+    for before, child in zip([None, *block.children], block.children, strict=False):
         depth += (child.type == "link_open") - (child.type == "link_close")
         if child.type == "link_open":
             _facts_in_href(child, block, env)
+        if child.type == "fact" and before and UNCLOSED_HREF.search(before.content):
+            env["errors"].append(_spaced_href(child, block, env))
         resolved.extend(_resolved(child, block, env, depth > 0))
     return resolved
+
+
+def _spaced_href(fact: Token, block: Token, env: dict) -> StatementError:
+    """`[mail](mailto:{{ email }})`: the spaces keep Markdown from reading a link at all."""
+    message = f"{fact.meta['tag']} in a link's address is written with spaces"
+    hint = f"write it without spaces, {{{{{fact.meta['name']}}}}}, so that the link is read as one"
+    return StatementError(env["path"], _line_in(block, fact.meta["offset"]), message, hint)
 
 
 def _facts_in_href(link: Token, block: Token, env: dict) -> None:

@@ -432,3 +432,12 @@ def test_the_fingerprints_hold_the_introduction_with_its_title_heading():
     }
     assert "page-intro" not in section_fingerprints("T\n===\n\n## A {#a}\n\nx\n")
     assert "page-intro" not in section_fingerprints("# T\n\n## A {#a}\n\nx\n")
+
+
+def test_a_fact_with_spaces_in_a_link_address_is_refused(problems):
+    [error] = problems(one_section("Mail [ons](mailto:{{ email }})."))
+    assert (error.line, error.message) == (
+        5,
+        "{{ email }} in a link's address is written with spaces",
+    )
+    assert "{{email}}" in error.hint
