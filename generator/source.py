@@ -40,9 +40,8 @@ INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a ta
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
 UNCLOSED_HREF = re.compile(r"\]\([^\s()]*$")  # text ending in `](mailto:`, a fact after it
-FACT_IN_HREF = re.compile(
-    r"%7B%7B(.*?)%7D%7D", re.IGNORECASE
-)  # {{email}} as markdown-it encodes it
+# {{email}} in a link's address, as markdown-it encodes it
+FACT_IN_HREF = re.compile(r"%7B%7B(.*?)%7D%7D", re.IGNORECASE)
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
 
@@ -603,8 +602,7 @@ class Heading(NamedTuple):
 def headings(text: str) -> list[Heading]:
     """Every heading of a Markdown text, read by the reader that builds the page (so that an
     anchor found here is the one the page will have); the text's own problems are not raised."""
-    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
-    tokens = _markdown().parse(text, env)
+    tokens = _tokens(text)
     return [
         Heading(
             int(opening.tag[1]),
@@ -622,11 +620,17 @@ def headings(text: str) -> list[Heading]:
 def html_blocks(text: str) -> list[tuple[int, int, str]]:
     """The lines (0-based, end excluded) and HTML of each block of raw HTML, as the reader
     finds them: the importer makes them Markdown."""
-    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
-    tokens = _markdown().parse(text, env)
     return [
-        (*token.map, token.content) for token in tokens if token.type == "html_block" and token.map
+        (*token.map, token.content)
+        for token in _tokens(text)
+        if token.type == "html_block" and token.map
     ]
+
+
+def _tokens(text: str) -> list[Token]:
+    """The text parsed as the page's reader parses it, its problems left unsaid."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    return _markdown().parse(text, env)
 
 
 def section_fingerprints(text: str) -> dict[str, str]:
