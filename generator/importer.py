@@ -429,6 +429,8 @@ def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementEr
 
 def _mended_href(href: str, draft: Draft, base_url: str | None, counts: dict) -> str | None:
     """The href as it must be written, or None when it cannot be mended."""
+    if base_url and "#" in href and urljoin(base_url, href.split("#")[0]) == base_url:
+        href = "#" + href.split("#", 1)[1]  # a link to a place on this very page
     if href.startswith("#"):
         anchor = draft.anchors.get(href[1:])
         counts["fragment"] += bool(anchor) and anchor != href[1:]

@@ -332,3 +332,15 @@ def test_an_anchor_inside_a_heading_points_at_that_heading(root: Path, tmp_path:
     )  # as Word's bookmarks come out of mammoth
     text, _ = imported(root, source(tmp_path, "p.html", page), "nl")
     assert text == "# P\n\nSee [who](#who-we-are).\n\n## Who we are {#who-we-are}\n\nAcme.\n"
+
+
+def test_a_link_to_a_place_on_the_same_page_by_its_address(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## Who we are\n\nSee [rights](https://acme.example/privacy/#your-rights).\n\n## Your rights\n\nR.\n"
+    text, _ = imported(
+        root,
+        source(tmp_path, "p.md", markdown),
+        "nl",
+        "--base-url",
+        "https://acme.example/privacy/",
+    )
+    assert "See [rights](#your-rights)." in text
