@@ -14,6 +14,7 @@ from conftest import copy_project, run_build
 from generator.cli import main
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 JEKYLL = """\
 ---
 layout: page
@@ -344,3 +345,13 @@ def test_a_link_to_a_place_on_the_same_page_by_its_address(root: Path, tmp_path:
         "https://acme.example/privacy/",
     )
     assert "See [rights](#your-rights)." in text
+
+
+def test_a_text_in_our_own_format_comes_out_as_it_went_in(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "statement").mkdir(parents=True)
+    shutil.copy(REPO / "statement" / "statement.toml", project / "statement")
+    for lang in ("nl", "en"):  # the source language first, then its translation
+        text, said = imported(project, REPO / "statement" / f"{lang}.md", lang)
+        assert text == (REPO / "statement" / f"{lang}.md").read_text(encoding="utf-8")
+    assert "gave 10 sections the ids of the source language's" in said
