@@ -15,7 +15,7 @@ from .pdf import render_documents
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import write_site
-from .versions import versions_of
+from .versions import read_versions
 
 CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
 
@@ -38,21 +38,26 @@ def make_site(
 ) -> Site:
     """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out."""
     cache = cache or root / CACHE
-    history = read_history(root, cache / "history.json")
+    history = read_history(root)
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
-    versions, catalogs = gather(
-        lambda: versions_of(root / "statement", history),
+    read, catalogs = gather(
+        lambda: read_versions(root / "statement", history),
         lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),
     )
+    versions = read.versions
     publication = Publication(versions, _changes(versions), bool(history and history.shallow))
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(root / "templates", catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)
     documents = render_documents(plan.documents, files, cache / "pdf")
     made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."
-    notes = (*_notes(history, publication), made if pdfs else "PDFs: left out (--no-pdf).")
+    notes = (
+        *_notes(history, publication),
+        *read.notes,
+        made if pdfs else "PDFs: left out (--no-pdf).",
+    )
     return Site(tuple(sorted((files | documents.files).items())), notes)
 
 
