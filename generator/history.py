@@ -9,15 +9,25 @@ trusted after walking again.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+# Without git on PATH, GitPython would refuse even to be imported, and every command with it
+# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
+from .checkout import checked
 from .errors import StatementError
+from .model import Commit
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
-LOG_FORMAT = "%x1e%H%x1f%P%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
+TRAILER = "%(trailers:key={},valueonly,separator=%x1d)"
+LOG_FORMAT = (
+    f"%x1e%H%x1f%P%x1f%cI%x1f{TRAILER.format('Editorial')}%x1f{TRAILER.format('Backdated')}"
+)
 NO_BLOB = "0" * 40
 FILE_MODES = ("100644", "100755")
 ODD_MODES = {"120000": "a symbolic link", "160000": "a submodule"}
@@ -30,12 +40,18 @@ class Revision:
     commit: str
     editorial: str  # the reason in its `Editorial:` trailer, or ""
     blobs: tuple[tuple[str, str], ...]  # (file name in statement/, blob id)
+    committed: str = ""  # when it was committed, ISO 8601 with the committer's offset
+    backdated: str = ""  # the reason in its `Backdated:` trailer, or ""
     parents: tuple[str, ...] = ()  # the nearest earlier revisions, the first parent's first
     odd: tuple[tuple[str, str], ...] = ()  # (name, what it is) of entries that are not files
 
     @property
     def short(self) -> str:
         return self.commit[:7]
+
+    def as_commit(self) -> Commit:
+        when = datetime.fromisoformat(self.committed) if self.committed else None
+        return Commit(self.commit, when, self.editorial, self.backdated)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@checked
 def read_history(root: Path) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository."""
     try:
@@ -92,17 +109,22 @@ def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
     revisions = []
     for record in log.split(RECORD)[1:]:
         header, _, raw = record.partition("\n")
-        commit, parents, trailers = header.split(FIELD)
+        commit, parents, committed, editorial, backdated = header.split(FIELD)
         parents = tuple(parents.split())
         state = _apply(states.get(parents[0], {}) if parents else {}, raw, folder)
         states[commit] = state
-        editorial = trailers.split(TRAILERS)[0].strip()
         known = tuple(parent for parent in parents if parent in states)  # none past a shallow end
-        revisions.append(_revision(commit, editorial, state, known))
+        trailers = (_first(editorial), committed, _first(backdated))
+        revisions.append(_revision(commit, trailers, state, known))
     return tuple(revisions)
 
 
-def _revision(commit: str, editorial: str, state: dict, parents: tuple[str, ...]) -> Revision:
+def _first(trailers: str) -> str:
+    """The value of a commit's first trailer of a kind, or "" when it has none."""
+    return trailers.split(TRAILERS)[0].strip()
+
+
+def _revision(commit: str, trailers: tuple, state: dict, parents: tuple[str, ...]) -> Revision:
     """Only plain files are read: a symbolic link or a submodule committed in statement/ has no
     text of its own, and is named as what it is."""
     files = sorted((name, blob) for name, (mode, blob) in state.items() if mode in FILE_MODES)
@@ -111,7 +133,8 @@ def _revision(commit: str, editorial: str, state: dict, parents: tuple[str, ...]
         for name, (mode, _) in state.items()
         if mode not in FILE_MODES
     )
-    return Revision(commit, editorial, tuple(files), parents, tuple(odd))
+    editorial, committed, backdated = trailers
+    return Revision(commit, editorial, tuple(files), committed, backdated, parents, tuple(odd))
 
 
 def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:

@@ -217,11 +217,17 @@ class _Walk:
     def versions(self) -> list[Version]:
         """Per date, the last commit carrying it; by date. A branch's version merged in is as
         published as one made on the main line, so none is dropped and none is reordered."""
-        last = {r.day: r for r in self.good}
+        carrying: dict[date, list[Revised]] = {}
+        for r in self.good:
+            carrying.setdefault(r.day, []).append(r)
         return [
-            Version(day, r.statement, r.revision.commit, stale=self.stale[r.revision.commit])
-            for day, r in sorted(last.items())
-        ]
+            Version(
+                day, rs[-1].statement, rs[-1].revision.commit,
+                stale=self.stale[rs[-1].revision.commit],
+                commits=tuple(r.revision.as_commit() for r in rs),
+            )
+            for day, rs in sorted(carrying.items())
+        ]  # fmt: skip
 
     def notes(self) -> tuple[str, ...]:
         notes = [_passed_over(r) for r in self.all if r.statement is None]
@@ -259,7 +265,7 @@ def said(statement: Statement) -> dict[tuple[str, str], tuple]:
     return {
         (translation.lang, section.id): (section.heading, shown(section.html))
         for translation in statement.translations
-        for section in translation.sections
+        for section in translation.parts
     }
 
 
@@ -296,7 +302,7 @@ def _stale_in(r: Revised, at: dict) -> frozenset[tuple[str, str]]:
         (lang, sid)
         for translation in r.statement.translations
         if (lang := translation.lang) != source
-        for sid in (s.id for s in translation.sections)
+        for sid in (s.id for s in translation.parts)
         if at.get((source, sid), -1) > at.get((lang, sid), -1)
     )
 
@@ -328,7 +334,7 @@ def _reading_order(statement: Statement, part: tuple[str, str]) -> tuple[int, in
     lang, name = part
     if lang not in langs:
         return (len(langs), 0, name)
-    sections = [s.id for s in statement.translation(lang).sections]
+    sections = [s.id for s in statement.translation(lang).parts]
     place = -1 if name == TITLE else sections.index(name) if name in sections else len(sections)
     return (langs.index(lang), place, name)
 
