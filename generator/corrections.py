@@ -57,7 +57,8 @@ def commit_lines(path: Path) -> list[tuple[int, str]]:
     return [(number, entry.lower()) for number, entry in entries(path)]
 
 
-def read_corrections(folder: Path) -> tuple[Correction, ...]:
+def read_corrections(folder: Path) -> tuple[tuple[Correction, ...], list[StatementError]]:
+    """The corrections that read, and the problems of the lines that do not."""
     path = folder / CORRECTIONS_FILE
     found, errors = [], []
     for number, entry in entries(path):
@@ -65,8 +66,7 @@ def read_corrections(folder: Path) -> tuple[Correction, ...]:
             found.append(_correction(entry, path, number))
         except StatementError as error:
             errors.append(error)
-    raise_all(errors)
-    return tuple(found)
+    return tuple(found), errors
 
 
 def _correction(entry: str, path: Path, number: int) -> Correction:

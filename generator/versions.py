@@ -135,9 +135,10 @@ def read_versions(folder: Path, history: History | None) -> Versions:
         )
     marked = editorial_commits(folder)
     reader = Reader(folder, history)
-    days, errors = corrected_dates(history.revisions, reader.day, read_corrections(folder))
+    corrections, unread = read_corrections(folder)
+    days, errors = corrected_dates(history.revisions, reader.day, corrections)
     revised = [reader.revised(revision, days[revision.commit]) for revision in history.revisions]
-    raise_all([*errors, *revised[-1].errors])  # what is published now must read
+    raise_all([*unread, *errors, *revised[-1].errors])  # what is published now must read
     walk = _Walk(revised, marked)
     raise_all(walk.errors)
     versions = walk.versions()

@@ -310,3 +310,119 @@ def test_a_change_is_exactly_what_changes_the_page(data, one, other, same, ids) 
     old, new = statements
     event("same page" if page(old) == page(new) else "another page")
     assert (published(old) != published(new)) == (page(old) != page(new))
+
+
+# --- merges ---------------------------------------------------------------------------------------
+
+
+def dated(repo: StatementRepo, day: str, old: str, new: str) -> str:
+    repo.new_version(day, f"Versie van {day}.", f"Version of {day}.")
+    repo.edit("nl.md", old, new)
+    return repo.commit(f"Version of {day}")
+
+
+def test_a_pulled_merge_keeps_every_version_in_order(repo: StatementRepo) -> None:
+    repo.git("checkout", "-q", "-b", "editor")
+    repo.edit("en.md", "We do not retain", "We do  not retain")
+    repo.commit("Spacing" + EDITORIAL)
+    repo.git("checkout", "-q", "main")
+    dated(repo, "2022-01-01", RETENTION_NL, RETENTION_NL_NEW)
+    dated(repo, "2022-06-01", "uiterlijk twee jaar", "uiterlijk drie jaar")
+    repo.git("checkout", "-q", "editor")
+    repo.git("merge", "-q", "--no-edit", "main")  # what `git pull` does on the editor's branch
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "editor")  # the merge becomes main
+    built(repo)
+    assert versions(repo) == ["2021-02-23", "2022-01-01", "2022-06-01"]
+    january = (repo.root / "site" / "nl" / "2022-01-01" / "index.html").read_text(encoding="utf-8")
+    assert "uiterlijk twee jaar" in january
+    current = (repo.root / "site" / "nl" / "index.html").read_text(encoding="utf-8")
+    assert "uiterlijk drie jaar" in current
+
+
+def test_a_merge_is_judged_by_what_none_of_its_parents_said(repo: StatementRepo) -> None:
+    repo.git("checkout", "-q", "-b", "left")
+    repo.edit("nl.md", RETENTION_NL, RETENTION_NL + " (links)")
+    repo.commit("Links" + EDITORIAL)
+    repo.git("checkout", "-q", "main")
+    repo.edit("en.md", "We do not retain", "We do not keep")
+    repo.commit("Rechts" + EDITORIAL)
+    repo.git("merge", "-q", "--no-edit", "left")  # both sides' editorial words: nothing new
+    built(repo)
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.git("merge", "-q", "--no-commit", "left")
+    repo.edit("nl.md", "(links)", "(links en rechts)")  # a resolution says something new
+    sha = repo.commit("Merge left")
+    refused(repo, sha, "nl: retention")
+
+
+# --- a wrong date, corrected without rewriting history ------------------------------------------
+
+
+def test_a_wrong_committed_date_is_corrected_in_statement_corrections(repo: StatementRepo) -> None:
+    wrong = dated(repo, "2202-03-01", RETENTION_NL, RETENTION_NL_NEW)
+    toml = repo.statement / "statement.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("2202-03-01", "2022-03-01"), encoding="utf-8"
+    )
+    back = repo.commit("The date I meant")
+    result = run_build(repo.root)
+    assert result.exit_code == 1
+    assert f"commit {back[:7]} moves the effective date back to 2022-03-01" in result.stderr
+    assert (
+        f"add the line '{wrong[:7]} 2202-03-01 <right date> <reason>' to statement/corrections"
+        in result.stderr
+    )
+    (repo.statement / "corrections").write_text(
+        f"# commit  wrong date  right date  reason\n{wrong[:7]} 2202-03-01 2022-03-01 typed 2202 for 2022\n",
+        encoding="utf-8",
+    )
+    repo.commit("Correct the date of the 2022 version")
+    built(repo)
+    assert versions(repo) == ["2021-02-23", "2022-03-01"]
+    page = (repo.root / "site" / "en" / "2022-03-01" / "index.html").read_text(encoding="utf-8")
+    assert "2202" not in page
+
+
+def test_a_correction_must_name_a_commit_with_that_date(repo: StatementRepo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    (repo.statement / "corrections").write_text(
+        f"{first[:7]} 2020-01-01 2021-01-01 wrong\nabcdef0 2021-02-23 2021-03-01 unknown\n"
+        "abcdef0 2021-02-23\n",
+        encoding="utf-8",
+    )
+    repo.commit("Corrections")
+    result = run_build(repo.root)
+    assert result.exit_code == 1
+    assert (
+        f"statement/corrections:1: commit {first[:7]} has the date 2021-02-23, not 2020-01-01"
+        in result.stderr
+    )
+    assert (
+        "statement/corrections:2: commit abcdef0 is not in the history of statement/"
+        in result.stderr
+    )
+    assert "statement/corrections:3: 'abcdef0 2021-02-23' is not a correction" in result.stderr
+
+
+def test_release_refuses_a_date_more_than_a_year_ahead_unless_confirmed(
+    repo: StatementRepo,
+) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    toml = repo.statement / "statement.toml"
+    before = toml.read_bytes()
+    args = ["release", "--root", str(repo.root), "--date", "2202-03-01", "--today", "2022-01-10"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert "the date 2202-03-01 is more than a year after today, 2022-01-10" in refused.stderr
+    assert "statement release --date 2202-03-01 --far-ahead" in refused.stderr
+    assert toml.read_bytes() == before
+    near = CliRunner().invoke(main, [*args[:4], "2023-01-10", *args[5:]])
+    assert near.exit_code == 0, near.stderr
+    toml.write_bytes(before)
+    confirmed = CliRunner().invoke(main, [*args, "--far-ahead"])
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert "effective = 2202-03-01" in toml.read_text(encoding="utf-8")
