@@ -158,15 +158,20 @@ def check(root: Path, cache: Path | None, output: str, today) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
+@click.option(
+    "--far-ahead",
+    is_flag=True,
+    help="Confirm a date more than a year ahead (else refused as a likely mistyped year).",
+)
 @TODAY
-def release_command(root: Path, day, today) -> None:
+def release_command(root: Path, day, far_ahead: bool, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
     from .release import release
 
     root = root.resolve()
     try:
-        released = release(root, day.date(), _day(today))
+        released = release(root, day.date(), _day(today), far_ahead)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(

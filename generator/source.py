@@ -7,6 +7,7 @@ images and links with unsafe schemes are refused, never passed through.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -28,7 +29,6 @@ from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
-SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
 FENCE = re.compile(r"(```|~~~)")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
@@ -60,16 +60,21 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
             key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            path = source.path(name)
             if key not in cache:
-                path = source.path(name)
                 cache[key] = parse_translation(text, path, language.code, settings, cache)
-            translations.append(cache[key])
+            # read in another commit, it is named as this commit's file
+            translations.append(_named(cache[key], path))
         except* StatementError as group:
             errors.extend(flatten(group))
     if not errors:
         errors.extend(_mismatched_sections(translations))
     raise_all(errors)
     return Statement(settings, tuple(translations))
+
+
+def _named(translation: Translation, path: Path) -> Translation:
+    return translation if translation.path == path else replace(translation, path=path)
 
 
 def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
@@ -144,7 +149,9 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
     used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if key in cache:
-        return cache[key].moved(offset)
+        if (key, offset) not in cache:  # where it stood before, most often: made once
+            cache[(key, offset)] = cache[key].moved(offset)
+        return cache[(key, offset)]
     part = _read_part(md, chunk, offset == 0, path, facts)
     if not part.errors:
         cache[key] = part  # one with problems is read again, so its messages name this file
@@ -187,6 +194,7 @@ def _locale(settings: Settings, lang: str) -> str:
     return settings.language(lang).locale
 
 
+@functools.cache  # one parser for every text: setting it up costs more than a section's parse
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
@@ -614,26 +622,6 @@ def html_blocks(text: str) -> list[tuple[int, int, str]]:
     return [
         (*token.map, token.content) for token in tokens if token.type == "html_block" and token.map
     ]
-
-
-def section_fingerprints(text: str) -> dict[str, str]:
-    """Each section's heading and Markdown with whitespace folded, by id, without parsing.
-
-    Reading a long history parses only the versions it publishes; for every other commit this is
-    enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
-    lines = text.split("\n")
-    found = []
-    for number in _heading_lines(lines):
-        if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
-            found.append((number, heading.group(2)))
-    ends = [number for number, _ in found[1:]] + [len(lines)]
-    fingerprints = {
-        sid: " ".join(" ".join(lines[start:end]).split())
-        for (start, sid), end in zip(found, ends, strict=True)
-    }
-    if intro := " ".join(" ".join(lines[1 : found[0][0] if found else len(lines)]).split()):
-        fingerprints[INTRO] = intro  # what follows the title's line: the introduction
-    return fingerprints
 
 
 def _heading_lines(lines: list[str]) -> list[int]:
