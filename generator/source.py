@@ -26,7 +26,8 @@ from .files import SourceFiles, read_text
 from .model import Section, Settings, Statement, Translation
 
 SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
-FENCE = re.compile(r"(```|~~~)")
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
+FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
@@ -36,6 +37,9 @@ INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a ta
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
+# The most characters a page's text may have: 25 million, twice what the largest file of
+# statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
+MAX_PAGE = 25_000_000
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -88,6 +92,7 @@ def parse_translation(
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
+    errors.extend(_too_large(parts, path))
     anchors = [anchor for part in parts for anchor in part.anchors]
     errors.extend(_broken_anchors(translation, anchors, path))
     raise_all(errors)
@@ -103,6 +108,7 @@ class _Part:
     sections: tuple[Section, ...]
     anchors: tuple[tuple[str, int | None], ...]
     errors: tuple[StatementError, ...]
+    grown: int = 0  # the characters its facts added
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -110,6 +116,7 @@ class _Part:
             tuple(replace(section, line=section.line + offset) for section in self.sections),
             tuple((anchor, line and line + offset) for anchor, line in self.anchors),
             tuple(_moved(error, offset) for error in self.errors),
+            self.grown,
         )
 
 
@@ -152,7 +159,16 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
         env["errors"].append(_outside(lead, path))
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
-    return _Part(title, sections, tuple(env["anchors"]), tuple(env["errors"]))
+    return _Part(title, sections, tuple(env["anchors"]), tuple(env["errors"]), env.get("grown", 0))
+
+
+def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
+    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
+        return []
+    message = f"the text makes a page of more than {MAX_PAGE:,} characters"
+    hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
+    return [StatementError(path, None, message, hint)]
 
 
 def _outside(tokens: list[Token], path: Path) -> StatementError:
@@ -169,6 +185,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
     md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.after("block", "nesting", _nesting_rule)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
@@ -176,6 +193,20 @@ def _markdown() -> MarkdownIt:
 
 
 # --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _nesting_rule(state: StateCore) -> None:
+    """markdown-it stops reading a list or quote nested as deep as its limit and drops the rest
+    of it without a word: say so, on the line where it starts."""
+    limit = state.md.options.maxNesting - 1  # the level of a container whose text is dropped
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit:
+            hint = f"nest lists at most {limit // 2} deep and quotes at most {limit} deep: the rest would be lost"
+            message = "lists or quotes nested too deeply to show"
+            state.env["errors"].append(
+                StatementError(state.env["path"], token.map[0] + 1, message, hint)
+            )
+            return
 
 
 def _heading_attrs_rule(state: StateCore) -> None:
@@ -241,6 +272,9 @@ def _resolved(token: Token, block: Token, env: dict) -> list[Token]:
             )
         )
         return []
+    env["grown"] = env.get("grown", 0) + len(env["facts"][name])
+    if env["grown"] > MAX_PAGE:  # stop here: the page would not fit in any memory
+        return []  # _too_large says why
     return _fact_tokens(name, env["facts"][name])
 
 
@@ -248,7 +282,8 @@ def _fact_tokens(name: str, value: str) -> list[Token]:
     text = Token("text", "", 0, content=value)
     if name not in FACT_LINKS:
         return [text]
-    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    scheme = "" if value.lower().startswith(("https://", "http://")) else FACT_LINKS[name]
+    opening = Token("link_open", "a", 1, attrs={"href": scheme + value})
     return [opening, text, Token("link_close", "a", -1)]
 
 
@@ -320,6 +355,11 @@ def _heading_problems(
                     "only section headings (##) take an id",
                     "remove the {#…} from this heading",
                 )
+            )
+        if new != 2 and token.attrGet("class"):  # the page's own classes are not the text's
+            hint = "remove the {.…} from this heading: a section heading names its GDPR disclosures"
+            errors.append(
+                StatementError(path, line, "only section headings (##) take classes", hint)
             )
         level = new
     return errors
@@ -499,9 +539,19 @@ def _heading_lines(lines: list[str]) -> list[int]:
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
     if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
-    fenced, outside = False, []
+    fence, outside = "", []
     for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if not fenced and H2.match(line):
+        if fence:  # only a fence of the same character, at least as long, closes it
+            closing = FENCE_CLOSE.fullmatch(line)
+            fence = (
+                ""
+                if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
+                else fence
+            )
+        elif (opening := FENCE_OPEN.match(line)) and not (
+            opening[1][0] == "`" and "`" in opening[2]
+        ):
+            fence = opening[1]
+        elif H2.match(line):
             outside.append(number)
     return outside

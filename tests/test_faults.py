@@ -217,3 +217,23 @@ def test_no_traceback_for_a_folder_where_a_file_belongs(tmp_path: Path, where: s
     (root / where / name).mkdir()
     result = run_build(root, extra=["--no-pdf"])  # run_build raises any traceback
     assert result.exit_code == 1 and "fix:" in result.stderr
+
+
+def test_a_page_too_large_to_make_is_refused(tmp_path: Path) -> None:
+    # a 1 kB fact used 30,000 times: a 300 kB source that would make a page of 30 MB
+    repo = make_repo(tmp_path / "project")
+    before = built(repo)
+    settings = repo.statement / "statement.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "[facts]\n", f'[facts]\nlang = "{"x" * 1000}"\n'
+        ),
+        encoding="utf-8",
+    )
+    with (repo.statement / "en.md").open("a", encoding="utf-8") as text:
+        text.write("\n" + "{{lang}} " * 30_000 + "\n")
+    assert refused(repo.root, before) == (
+        "statement/en.md: the text makes a page of more than 25,000,000 characters\n"
+        "    fix: a fact adds its whole length every time it is used: use a long fact less often, "
+        "or shorten it\n" + NOT_CHANGED
+    )
