@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import copy_project, run_build, site_files
 from repos import IDENTITY, StatementRepo, make_repo
 
@@ -207,16 +206,6 @@ def test_release_with_an_inline_summary_changes_nothing(tmp_path: Path) -> None:
         "Nothing was changed: 1 problem(s) to fix.\n"
     )
     assert path.read_text(encoding="utf-8") == text
-
-
-@pytest.mark.parametrize("where", ["statement", "locales"])
-def test_no_traceback_for_a_folder_where_a_file_belongs(tmp_path: Path, where: str) -> None:
-    root = copy_project(tmp_path / "project")
-    name = "nl.md" if where == "statement" else "nl/LC_MESSAGES/messages.po"
-    (root / where / name).unlink()
-    (root / where / name).mkdir()
-    result = run_build(root, extra=["--no-pdf"])  # run_build raises any traceback
-    assert result.exit_code == 1 and "fix:" in result.stderr
 
 
 def test_a_page_too_large_to_make_is_refused(tmp_path: Path) -> None:
