@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project, run_build, site_files
+from conftest import SHARED_CACHE, copy_project, run_build, site_files
 from repos import IDENTITY, StatementRepo, make_repo
 
 NOT_CHANGED = "The site was not changed: 1 problem(s) to fix.\n"
@@ -226,3 +226,25 @@ def test_a_page_too_large_to_make_is_refused(tmp_path: Path) -> None:
         "    fix: a fact adds its whole length every time it is used: use a long fact less often, "
         "or shorten it\n" + NOT_CHANGED
     )
+
+
+def test_control_characters_in_messages_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = copy_project(tmp_path / "project")
+    settings = root / "statement" / "statement.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace(
+        "[accepted_gaps]\n", '[accepted_gaps]\nright_portability = "no\\u001b[2J data"\n'
+    )
+    settings.write_text(text, encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "--root", str(root), "--cache", str(SHARED_CACHE)])
+    assert "no\\x1b[2J data" in checked.stdout  # an accepted gap, with its reason
+    settings.write_text(text.replace("[facts]\n", '[facts]\n"kvk\\u001b]0;owned\\u0007" = "1"\n'))
+    result = run_build(root, extra=["--no-pdf"])
+    assert result.exit_code == 1
+    assert "'kvk\\x1b]0;owned\\x07' is not a usable fact name" in result.stderr
+    for said in (result.stderr, checked.stdout):
+        assert not any(c in said for c in "\x1b\x07"), said
