@@ -12,6 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# No time limit per example, nor a health check of speed: on a machine busy with other work an
+# example may take seconds, which says nothing about the code (timings belong in benchmarks).
+settings.register_profile(
+    "any-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("any-machine")
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("statement", "templates", "locales")
