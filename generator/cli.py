@@ -145,7 +145,7 @@ def check(root: Path, cache: Path | None, output: str, today) -> None:
 
     root = root.resolve()
     report = examine(root, cache, _day(today)).report
-    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root)))
     sys.exit(1 if report.to_fix else 0)
 
 
@@ -283,7 +283,7 @@ def serve(root: Path, cache: Path | None, port: int, today) -> None:
 
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo, _day(today))
+        serve_preview(root, port, cache, _echo_safely, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 
@@ -337,7 +337,7 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 
@@ -346,8 +346,22 @@ def _report(errors: list[StatementError], root: Path) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     errors = [unique[key] for key in sorted(unique)]
     for error in errors:
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+# Control characters but tab and line end: an escape sequence in an editor's text (a reason in
+# [accepted_gaps], a quoted TOML key) would clear the terminal, hide text or retitle the window.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Text as the terminal may show it: each control character written as its code, \\x1b."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _echo_safely(text: str = "", **options) -> None:
+    click.echo(_safe(text), **options)
 
 
 def _where(error: StatementError, root: Path) -> str:

@@ -29,7 +29,8 @@ from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
-FENCE = re.compile(r"(```|~~~)")
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
+FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
@@ -43,6 +44,9 @@ FACT_IN_HREF = re.compile(
 )  # {{email}} as markdown-it encodes it
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
+# The most characters a page's text may have: 25 million, twice what the largest file of
+# statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
+MAX_PAGE = 25_000_000
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -100,6 +104,7 @@ def parse_translation(
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
+    errors.extend(_too_large(parts, path))
     anchors = [anchor for part in parts for anchor in part.anchors]
     targets = [target for part in parts for target in part.targets]
     errors.extend(_clashing_targets(sections, targets, path))
@@ -119,6 +124,7 @@ class _Part:
     errors: tuple[StatementError, ...]
     intro: Section | None = None
     targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
+    grown: int = 0  # the characters its facts added
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -128,6 +134,7 @@ class _Part:
             tuple(_moved(error, offset) for error in self.errors),
             self.intro and replace(self.intro, line=self.intro.line + offset),
             tuple((target, line + offset) for target, line in self.targets),
+            self.grown,
         )
 
 
@@ -174,7 +181,17 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
     anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
-    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets)
+    grown = env.get("grown", 0)
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown)
+
+
+def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
+    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
+        return []
+    message = f"the text makes a page of more than {MAX_PAGE:,} characters"
+    hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
+    return [StatementError(path, None, message, hint)]
 
 
 def _intro(body: list[Token], title: str | None, env: dict) -> Section:
@@ -199,6 +216,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
     md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.after("block", "nesting", _nesting_rule)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
@@ -207,6 +225,20 @@ def _markdown() -> MarkdownIt:
 
 
 # --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _nesting_rule(state: StateCore) -> None:
+    """markdown-it stops reading a list or quote nested as deep as its limit and drops the rest
+    of it without a word: say so, on the line where it starts."""
+    limit = state.md.options.maxNesting - 1  # the level of a container whose text is dropped
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit:
+            hint = f"nest lists at most {limit // 2} deep and quotes at most {limit} deep: the rest would be lost"
+            message = "lists or quotes nested too deeply to show"
+            state.env["errors"].append(
+                StatementError(state.env["path"], token.map[0] + 1, message, hint)
+            )
+            return
 
 
 def _heading_attrs_rule(state: StateCore) -> None:
@@ -328,6 +360,9 @@ def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> li
     if name not in env["facts"]:
         env["errors"].append(_unknown_fact(name, line, env))
         return []
+    env["grown"] = env.get("grown", 0) + len(env["facts"][name])
+    if env["grown"] > MAX_PAGE:  # stop here: the page would not fit in any memory
+        return []  # _too_large says why
     return _fact_tokens(name, env["facts"][name], linked)
 
 
@@ -350,7 +385,8 @@ def _fact_tokens(name: str, value: str, linked: bool = False) -> list[Token]:
     text = Token("text", "", 0, content=value)
     if name not in FACT_LINKS or linked:
         return [text]
-    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    scheme = "" if value.lower().startswith(("https://", "http://")) else FACT_LINKS[name]
+    opening = Token("link_open", "a", 1, attrs={"href": scheme + value})
     return [opening, text, Token("link_close", "a", -1)]
 
 
@@ -422,6 +458,11 @@ def _heading_problems(
                     "only section headings (##) take an id",
                     "remove the {#…} from this heading",
                 )
+            )
+        if new != 2 and token.attrGet("class"):  # the page's own classes are not the text's
+            hint = "remove the {.…} from this heading: a section heading names its GDPR disclosures"
+            errors.append(
+                StatementError(path, line, "only section headings (##) take classes", hint)
             )
         level = new
     return errors
@@ -629,9 +670,19 @@ def _heading_lines(lines: list[str]) -> list[int]:
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
     if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
-    fenced, outside = False, []
+    fence, outside = "", []
     for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if not fenced and H2.match(line):
+        if fence:  # only a fence of the same character, at least as long, closes it
+            closing = FENCE_CLOSE.fullmatch(line)
+            fence = (
+                ""
+                if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
+                else fence
+            )
+        elif (opening := FENCE_OPEN.match(line)) and not (
+            opening[1][0] == "`" and "`" in opening[2]
+        ):
+            fence = opening[1]
+        elif H2.match(line):
             outside.append(number)
     return outside
