@@ -15,7 +15,7 @@ from .model import Publication, Site, Version
 from .pdf import render_documents
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
-from .site import write_site
+from .site import refuse_output, write_site
 from .timeline import backdated, build_day
 from .versions import versions_of
 
@@ -25,9 +25,8 @@ CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, s
 def build(root: Path, out: Path, **options: Any) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found.
     The options are make_site's."""
-    site = make_site(root, **options)
-    write_site(site, out)
-    return site
+    refuse_output(root, out)  # before the work, not only after it: a mistyped --out is said at once
+    return write_site(make_site(root, **options), out)
 
 
 def make_site(

@@ -298,7 +298,9 @@ def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) ->
 
 
 def _history_findings(root: Path, cache: Path, statement: Statement) -> list[Finding]:
-    history = read_history(root, cache / "history.json")
+    history, unread = attempt(lambda: read_history(root, cache / "history.json"))
+    if unread:
+        return []  # the build's findings say why
     folder = root / "statement"
     versions, _ = attempt(lambda: versions_of(folder, history))
     findings = _stale(versions[-1], statement) if versions else []

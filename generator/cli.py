@@ -252,9 +252,7 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        where = error.where(root)  # the project itself, for a problem of no one file
-        where = "" if where == "." else f"{where}: "
-        click.echo(f"{where}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 
@@ -263,8 +261,13 @@ def _report(errors: list[StatementError], root: Path) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     errors = [unique[key] for key in sorted(unique)]
     for error in errors:
-        click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
+        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+def _where(error: StatementError, root: Path) -> str:
+    where = error.where(root)  # the project itself, for a problem of no one file: said by none
+    return "" if where == "." else f"{where}: "
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -90,6 +90,14 @@ def _parse(path: Path, text: str) -> dict:
         if "date" in reason:
             hint = "write a date that exists, as YYYY-MM-DD without quotes: effective = 2021-02-23"
         raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
+    except RecursionError:  # Python's reader recurses once per [ or { nested
+        line = max(range(len(lines := text.split("\n"))), key=lambda n: _depth(lines[n])) + 1
+        hint = "write the settings as the guide shows them: tables of text, nested at most once"
+        raise StatementError(path, line, "TOML nested too deeply to read", hint) from None
+
+
+def _depth(line: str) -> int:
+    return line.count("[") + line.count("{")
 
 
 class _Locator:

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+# Without git on PATH, GitPython would refuse even to be imported, and every command with it
+# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
+from .checkout import checked
 from .errors import StatementError
 from .model import Commit
 
@@ -54,6 +58,7 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@checked
 def read_history(root: Path, cache: Path | None = None) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository.
 

@@ -105,7 +105,10 @@ def _write_settings(source: SourceFiles, day: date, settings: Settings) -> None:
     text = source.text(SETTINGS, "the settings file statement.toml")
     summary = {lang.code: placeholder(settings, lang.code) for lang in settings.languages}
     new = _with_summary(_with_date(text, day), summary)
-    data = tomllib.loads(new)  # what we wrote must read back as meant, or nothing is written
+    try:  # what we wrote must read back as meant, or nothing is written
+        data = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:  # such as a summary written inline, summary = {…}
+        data = {}
     if data.get("effective") != day or data.get("summary") != summary:
         hint = "set effective and the [summary] of every language by hand in statement.toml"
         raise StatementError(path, None, "statement.toml could not be rewritten safely", hint)

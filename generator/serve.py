@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from .check import SEVERITIES, Finding, Report, as_text, examine
+from .check import SEVERITIES, Examined, Finding, Report, as_text, examine
 from .errors import StatementError
 from .model import Site
 from .site import write_site
@@ -58,7 +58,10 @@ class Preview:
         self.last_good: dict[str, bytes] = {}
 
     def rebuild(self) -> None:
-        examined = examine(self.root, self.cache, self.today)
+        try:
+            examined = examine(self.root, self.cache, self.today)
+        except Exception as error:  # mkdocs' server would wait for ever on a rebuild that raised
+            examined = Examined(None, _failure(error, self.root))
         report = examined.report
         if examined.site is not None:
             self.last_good = dict(examined.site.files)
@@ -69,6 +72,13 @@ class Preview:
             self.echo(f"{_now()} The save could not be built; the preview shows why.", err=True)
             self.echo(as_text(_errors_only(report), self.root), err=True)
         write_site(Site(tuple(sorted(files.items()))), self.out)
+
+
+def _failure(error: Exception, root: Path) -> Report:
+    """What went wrong outside the statement, as a finding the banner and the terminal show."""
+    message = f"the preview could not be built: {type(error).__name__}: {error}"
+    hint = "fix what the message names and save again; if it persists, report it"
+    return Report((Finding("error", root, None, "build", None, message, hint),), ())
 
 
 def serve(
@@ -101,6 +111,11 @@ class _Server(LiveReloadServer):
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self.announce()  # serve() binds the socket and starts the watching before this
         super().serve_forever(poll_interval)
+
+    def _serve_request(self, environ: dict, start_response: Callable) -> object:
+        if "\0" in environ.get("PATH_INFO", ""):
+            return None  # a null byte names no file: Not Found, where mkdocs would fail with a 500
+        return super()._serve_request(environ, start_response)
 
 
 def _run(server: LiveReloadServer, root: Path, port: int, echo: Callable[..., None]) -> None:
