@@ -8,7 +8,9 @@ from typing import Any
 
 from .changes import changes_between
 from .config import statement_settings
+from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all
+from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
@@ -18,8 +20,6 @@ from .render import render_index, render_pages
 from .site import refuse_output, write_site
 from .timeline import backdated, build_day
 from .versions import versions_of
-
-CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
@@ -45,16 +45,17 @@ def make_site(
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
+    templates, locales = folders(root, TEMPLATES), folders(root, LOCALES)
     versions, catalogs = gather(
         lambda: versions_of(root / "statement", history),
-        lambda: load_catalogs(root / "locales", root / "templates", settings.languages, FILE_WORDS),
+        lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
-    files = render_pages(root / "templates", catalogs, plan, publication)
+    files = render_pages(templates, catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)
     documents = render_documents(plan.documents, files, cache / "pdf")
     made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."

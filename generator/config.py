@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import tomllib
 import zoneinfo
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from . import dates
 from .errors import StatementError, raise_all
 from .files import SourceFiles, unprintable
 from .model import Language, Settings
+from .settings_text import read_toml
 
 SETTINGS = "statement.toml"
 REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
@@ -59,7 +59,7 @@ def settings_with_problems(
     checked in the same run and an editor sees every problem at once."""
     path = source.path(SETTINGS)
     text = source.text(SETTINGS, "the settings file statement.toml")
-    data = _parse(path, text)
+    data, syntax = read_toml(path, text)  # mended where it does not read: see settings_text
     where = _Locator(path, text)
     errors = [*_unknown_settings(data, where)]
     effective = _effective(data, where, errors)
@@ -70,6 +70,8 @@ def settings_with_problems(
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
     timezone = _timezone(data, where, errors)
+    mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
+    errors = [*syntax, *(error for error in errors if error.line not in mended)]
     if source_language not in [language.code for language in languages]:
         return None, errors
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
@@ -79,25 +81,9 @@ def settings_with_problems(
 
 
 def _parse(path: Path, text: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = re.search(r"\(at line (\d+), column \d+\)", message)
-        line = int(found.group(1)) if found else text.count("\n") + 1
-        reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
-        hint = "correct the TOML syntax on that line: text in quotes, a date as YYYY-MM-DD without quotes"
-        if "date" in reason:
-            hint = "write a date that exists, as YYYY-MM-DD without quotes: effective = 2021-02-23"
-        raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
-    except RecursionError:  # Python's reader recurses once per [ or { nested
-        line = max(range(len(lines := text.split("\n"))), key=lambda n: _depth(lines[n])) + 1
-        hint = "write the settings as the guide shows them: tables of text, nested at most once"
-        raise StatementError(path, line, "TOML nested too deeply to read", hint) from None
-
-
-def _depth(line: str) -> int:
-    return line.count("[") + line.count("{")
+    data, errors = read_toml(path, text)
+    raise_all(errors)
+    return data
 
 
 class _Locator:
@@ -147,6 +133,9 @@ def _effective(data: dict, where: _Locator, errors: list) -> datetime.date:
     hint = "write the version date as a TOML date without quotes: effective = 2021-02-23"
     if value is None:
         errors.append(StatementError(where.path, None, "the setting 'effective' is missing", hint))
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        hint = f"remove the quotes: effective = {value}"
+        errors.append(where.error("the date is in quotes, which makes it text", hint, "effective"))
     else:
         shown = (
             value.isoformat() if isinstance(value, datetime.date | datetime.time) else repr(value)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+INTRO = "page-intro"  # the id of a text's introduction: page-…, so no section can take it
+
 
 @dataclass(frozen=True)
 class Language:
@@ -58,13 +60,20 @@ class Translation:
     title: str
     sections: tuple[Section, ...]
     path: Path
+    intro: Section | None = None  # the text between the title and the first section, id INTRO
 
     def section(self, section_id: str) -> Section:
         return next(section for section in self.sections if section.id == section_id)
 
+    @property
+    def parts(self) -> tuple[Section, ...]:
+        """Everything the text says, in order: the introduction, if any, then the sections.
+        What compares versions (the guard, the diffs, stale translations) compares these."""
+        return self.sections if self.intro is None else (self.intro, *self.sections)
+
     @functools.cached_property
     def by_id(self) -> dict[str, Section]:
-        return {section.id: section for section in self.sections}
+        return {section.id: section for section in self.parts}
 
     @functools.cached_property
     def headings(self) -> dict[str, str]:

@@ -151,11 +151,11 @@ def differences(before: Statement, after: Statement) -> tuple[Changed, ...]:
     old, new = said(before), said(after)
     found = []
     for translation in after.translations:
-        ids = [s.id for s in translation.sections]
+        ids = [s.id for s in translation.parts]  # the introduction too
         earlier = (
             before.translation(translation.lang) if translation.lang in _langs(before) else None
         )
-        ids += [s.id for s in earlier.sections if s.id not in ids] if earlier else []
+        ids += [s.id for s in earlier.parts if s.id not in ids] if earlier else []
         for section_id in ids:
             key = (translation.lang, section_id)
             if old.get(key) != new.get(key):
@@ -177,7 +177,7 @@ def _changed(lang: str, section_id: str, earlier, translation) -> Changed:
 def _section(translation, section_id: str) -> Section | None:
     if translation is None:
         return None
-    return next((s for s in translation.sections if s.id == section_id), None)
+    return next((s for s in translation.parts if s.id == section_id), None)
 
 
 def diff_lines(changed: Changed) -> list[str]:

@@ -6,6 +6,7 @@ import functools
 import gettext
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, timeline
+from . import dates, defaults, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
@@ -87,11 +88,14 @@ class Announced:
     comparison_href: str
 
 
-def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -> Environment:
+def environment(
+    templates: Path | Sequence[Path], catalogs: dict[str, gettext.GNUTranslations]
+) -> Environment:
     """One environment for every language: each template is compiled once, and its words are
-    translated by the catalog of the language being rendered (the context's `lang`)."""
+    translated by the catalog of the language being rendered (the context's `lang`). Of several
+    template folders, the first that has a template of the name gives it."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(defaults.as_folders(templates)),
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -114,7 +118,7 @@ def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -
 
 
 def render_pages(
-    templates: Path,
+    templates: Path | Sequence[Path],
     catalogs: dict[str, gettext.GNUTranslations],
     plan: Plan,
     publication: Publication,
@@ -130,20 +134,24 @@ def render_page(env: Environment, page: Page, publication: Publication, plan: Pl
     return env.get_template(page.template).render(context).encode("utf-8")
 
 
-def assets(templates: Path) -> dict[str, bytes]:
+def assets(templates: Path | Sequence[Path]) -> dict[str, bytes]:
     """Our stylesheets, and the font the pages and PDFs share, served from our own host."""
+    folders = defaults.as_folders(templates)
+    found = defaults.files(folders, "*.css") | defaults.files(folders, "fonts/*")
     files = {}
     for name in (STYLESHEET, PRINT_STYLESHEET):
-        if not (templates / name).is_file():
-            hint = f"restore templates/{name} (git checkout -- templates/{name})"
-            raise StatementError(templates / name, None, f"the stylesheet {name} is missing", hint)
-        files[name] = (templates / name).read_bytes()
-    fonts = sorted((templates / "fonts").glob("*.woff2"))
+        if name not in found:
+            hint = f"restore templates/{name} (git checkout -- templates/{name}), or reinstall the tool"
+            path = folders[-1] / name
+            raise StatementError(path, None, f"the stylesheet {name} is missing", hint)
+        files[name] = found[name].read_bytes()
+    fonts = [name for name in found if name.endswith(".woff2")]
     if not fonts:
-        hint = "restore templates/fonts/ (git checkout -- templates/fonts)"
-        raise StatementError(templates / "fonts", None, "the font files are missing", hint)
-    for path in [*fonts, templates / "fonts" / "OFL.txt"]:
-        files[f"fonts/{path.name}"] = path.read_bytes()
+        hint = "restore templates/fonts/ (git checkout -- templates/fonts), or reinstall the tool"
+        path = folders[-1] / "fonts"
+        raise StatementError(path, None, "the font files are missing", hint)
+    for name in [*fonts, "fonts/OFL.txt"]:
+        files[name] = found[name].read_bytes()
     return files
 
 
@@ -284,8 +292,8 @@ def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
 
 def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
     version, before = page.version, publication.before(page.version)
-    ids = [s.id for s in version.statement.translation(page.lang).sections]
-    ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
+    ids = [s.id for s in version.statement.translation(page.lang).parts]
+    ids += [s.id for s in before.statement.translation(page.lang).parts if s.id not in ids]
     kinds = {
         change.section_id: change.kind for change in publication.changes[publication.index(version)]
     }

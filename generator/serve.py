@@ -1,4 +1,5 @@
-"""`statement serve`: the site as the editor saves it, at http://127.0.0.1:8000/.
+"""`statement serve`: the site as the editor saves it, at http://127.0.0.1:8000/ (or the next
+free port: the guide's own `mkdocs serve` is at 8001, and a second preview may be running).
 
 mkdocs' live-reload server watches statement/, templates/ and locales/, rebuilds after a save
 and reloads the open page. The preview is built into a temporary folder and marked up there
@@ -13,6 +14,7 @@ import html
 import logging
 import re
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from .site import write_site
 
 HOST = "127.0.0.1"  # the editor's own machine only: a draft is not for the network
 WATCHED = ("statement", "templates", "locales")
+TRIES = 20  # ports tried, from the one asked for up, before giving up
 STYLESHEET = "_preview/preview.css"
 CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")')
 BODY = re.compile(rb"<body[^>]*>")
@@ -88,6 +91,7 @@ def serve(
     folder = Path(tempfile.mkdtemp(prefix="statement-preview-"))
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # no line per request
     try:
+        port = free_port(root, port, echo)
         preview = Preview(root, cache, folder / "site", echo, today)
         preview.rebuild()
         said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
@@ -98,6 +102,31 @@ def serve(
         _run(server, root, port, echo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port(root: Path, port: int, echo: Callable[..., None]) -> int:
+    """The port asked for, or the next free one, said out loud: a busy port is no reason to stop."""
+    for candidate in range(port, min(port + TRIES, 65536)):
+        if _is_free(candidate):
+            if candidate != port:
+                echo(
+                    f"Port {port} is in use (by another preview, or the guide?): using {candidate}."
+                )
+            return candidate
+    last = min(port + TRIES, 65536) - 1
+    hint = f"stop a preview you no longer need, or choose another port: statement serve --port {last + 1}"
+    raise StatementError(root, None, f"ports {port} to {last} are all in use", hint)
+
+
+def _is_free(port: int) -> bool:
+    # as the server will bind: reusing an address in TIME_WAIT, never one something listens on
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
 
 
 class _Server(LiveReloadServer):

@@ -176,7 +176,7 @@ def said(statement: Statement) -> dict[tuple[str, str], tuple[str, str]]:
     return {
         (translation.lang, section.id): (section.heading, section.text)
         for translation in statement.translations
-        for section in translation.sections
+        for section in translation.parts
     }
 
 

@@ -4,6 +4,7 @@ the preview, its findings banner, rebuilds on save, errors and the recovery afte
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_CACHE, run_build, site_files
+from conftest import REPO, SHARED_CACHE, run_build, site_files
 from repos import StatementRepo, make_repo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,17 +156,36 @@ def test_a_rebuild_that_cannot_read_the_history_shows_why(preview: Preview) -> N
     assert "Traceback" not in preview.terminal()
 
 
-def test_a_busy_port_is_said_in_plain_words(tmp_path: Path) -> None:
+def test_a_busy_port_makes_the_preview_take_the_next_free_one_and_say_so(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "project")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         log = tmp_path / "terminal.txt"
-        assert start(repo.root, port, log).wait(timeout=PATIENCE) == 1
+        process = start(repo.root, port, log)
+        try:
+            deadline = time.monotonic() + PATIENCE
+            while "Preview at" not in log.read_text(encoding="utf-8"):
+                assert process.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=10)
     said = log.read_text(encoding="utf-8")
-    assert f"port {port} is already in use" in said
-    assert f"statement serve --port {port + 1}" in said and "Traceback" not in said
+    taken = int(re.search(r"Preview at http://127\.0\.0\.1:(\d+)/", said).group(1))
+    assert port < taken < port + 20
+    assert f"Port {port} is in use (by another preview, or the guide?): using {taken}." in said
+    assert "Traceback" not in said
+
+
+def test_the_guide_and_the_preview_want_different_ports() -> None:
+    from generator.cli import serve
+
+    guide = re.search(r"^dev_addr: 127\.0\.0\.1:(\d+)$", (REPO / "mkdocs.yml").read_text(), re.M)
+    preview = next(p.default for p in serve.params if p.name == "port")
+    assert guide and int(guide.group(1)) != preview == 8000
 
 
 def test_the_open_page_reloads_itself_after_a_save(preview: Preview) -> None:
