@@ -19,6 +19,7 @@ from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
 from .release import last_version
+from .timeline import BACKDATED
 from .versions import read_working_tree
 
 TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
@@ -28,12 +29,15 @@ TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
 class Committed:
     short: str  # the new commit's short hash
     subject: str
-    trailer: str  # "Editorial: …", or "" for a new version
+    trailer: str  # "Editorial: …"; for a new version "Backdated: …" or ""
     day: date  # the effective date the commit carries
 
 
-def commit(root: Path, reason: str | None, message: str | None = None) -> Committed:
-    """Commit statement/: as an editorial change when there is a reason, else as a new version."""
+def commit(
+    root: Path, reason: str | None, message: str | None = None, backdated: str | None = None
+) -> Committed:
+    """Commit statement/: as an editorial change when there is a reason, else as a new version
+    (`backdated`: why a new version applies from a day before today)."""
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
@@ -44,7 +48,8 @@ def commit(root: Path, reason: str | None, message: str | None = None) -> Commit
         subject, trailer = message or f"Editorial change: {reason}", f"{TRAILER}: {reason}"
     else:
         _require_new_date(folder, day, last and last.date)
-        subject, trailer = message or f"The version of {day.isoformat()}", ""
+        trailer = _backdated(folder, day, backdated, first=last is None)
+        subject = message or f"The version of {day.isoformat()}"
     _git(root, "add", "--all", "--", "statement")
     paragraphs = [subject, trailer] if trailer else [subject]
     _git(root, "commit", "--quiet", *(f"--message={p}" for p in paragraphs), "--", "statement")
@@ -80,6 +85,22 @@ def _require_new_date(folder: Path, day: date, last: date | None) -> None:
     hint = (
         "set it and reset the summary with bin/statement release --date YYYY-MM-DD; "
         'a change that keeps the meaning is committed with --editorial "reason" instead'
+    )
+    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+
+
+def _backdated(folder: Path, day: date, reason: str | None, first: bool) -> str:
+    """The trailer of a new version dated before today, which the build refuses without one
+    (timeline.backdated); "" when it needs none."""
+    if reason is not None and " ".join(reason.split()):
+        return f"{BACKDATED}: {' '.join(reason.split())}"
+    today = date.today()  # the day git records the commit on: the committer's own
+    if first or day >= today:
+        return ""
+    message = f"the date {day.isoformat()} is before today, {today.isoformat()}: the version would apply before anyone could read it"
+    hint = (
+        f"choose a date from today on (bin/statement release --date {today.isoformat()}); or, if it "
+        f'must apply from {day.isoformat()}, say why: bin/statement commit --version --backdated "reason"'
     )
     raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
