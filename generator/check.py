@@ -13,6 +13,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -125,10 +126,11 @@ def disclosures() -> tuple[Disclosure, ...]:
     )
 
 
-def examine(root: Path, cache: Path | None = None) -> Examined:
-    """Build the site in memory and check the statement; every finding, whatever fails."""
+def examine(root: Path, cache: Path | None = None, today: date | None = None) -> Examined:
+    """Build the site in memory (for `today`, as the build's) and check the statement; every
+    finding, whatever fails."""
     cache = cache or root / CACHE
-    site, errors = attempt(lambda: make_site(root, cache=cache))
+    site, errors = attempt(lambda: make_site(root, cache=cache, today=today))
     findings = [_from_error(error) for error in errors]
     source = SourceFiles(root / "statement")
     statement, _ = attempt(lambda: statement_from(source, settings_from(source, placeholders=True)))
@@ -296,7 +298,9 @@ def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) ->
 
 
 def _history_findings(root: Path, cache: Path, statement: Statement) -> list[Finding]:
-    history = read_history(root, cache / "history.json")
+    history, unread = attempt(lambda: read_history(root, cache / "history.json"))
+    if unread:
+        return []  # the build's findings say why
     folder = root / "statement"
     versions, _ = attempt(lambda: versions_of(folder, history))
     findings = _stale(versions[-1], statement) if versions else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import zoneinfo
 from pathlib import Path
 
 from . import dates
@@ -23,7 +24,9 @@ KNOWN_SETTINGS = (
     "facts",
     "summary",
     "accepted_gaps",
+    "timezone",
 )
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 # How `statement release` starts each language's summary: the build refuses it until rewritten.
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -66,13 +69,15 @@ def settings_with_problems(
     base_url = _base_url(data, where, errors)
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
+    timezone = _timezone(data, where, errors)
     mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
     errors = [*syntax, *(error for error in errors if error.line not in mended)]
     if source_language not in [language.code for language in languages]:
         return None, errors
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
-    return Settings(effective, source_language, ordered, facts + missing, base_url, summary), errors
+    facts += missing
+    return Settings(effective, source_language, ordered, facts, base_url, summary, timezone), errors
 
 
 def _parse(path: Path, text: str) -> dict:
@@ -281,6 +286,20 @@ def _summary(
         for lang, text in table.items()
         if lang in codes and isinstance(text, str) and text.strip()
     )
+
+
+def _timezone(data: dict, where: _Locator, errors: list) -> str:
+    """The zone whose calendar the statement's dates follow: where a day begins and ends."""
+    value = data.get("timezone", DEFAULT_TIMEZONE)
+    try:
+        zoneinfo.ZoneInfo(value)
+        return value
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        close = difflib.get_close_matches(str(value), zoneinfo.available_timezones(), n=1)
+        hint = f'write an IANA time zone name, such as timezone = "{DEFAULT_TIMEZONE}"'
+        hint = f'did you mean timezone = "{close[0]}"?' if close else hint
+        errors.append(where.error(f"unknown time zone {value!r}", hint, "timezone"))
+        return DEFAULT_TIMEZONE
 
 
 def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...]:

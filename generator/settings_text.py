@@ -43,7 +43,15 @@ def read_toml(path: Path, text: str) -> tuple[dict, list[StatementError]]:
             message, hint = explained(reason, lines, number)
             errors.append(StatementError(path, number, message, hint))
             lines[number - 1] = _mended(reason, lines[number - 1])
+        except RecursionError:  # Python's reader recurses once per [ or { nested
+            raise _too_deep(path, lines) from None  # nothing of it reads: no more to say
     return {}, errors
+
+
+def _too_deep(path: Path, lines: list[str]) -> StatementError:
+    line = max(range(len(lines)), key=lambda n: lines[n].count("[") + lines[n].count("{")) + 1
+    hint = "write the settings as the guide shows them: tables of text, nested at most once"
+    return StatementError(path, line, "TOML nested too deeply to read", hint)
 
 
 def _where(message: str, lines: list[str]) -> tuple[int, str]:

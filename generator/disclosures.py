@@ -1,0 +1,233 @@
+"""What a statement's words disclose: the GDPR disclosures each section states, with evidence.
+
+The words and phrases that state each disclosure are data, one file per language in
+generator/data/disclosure-words/, for a lawyer to read and correct. They are matched on the text
+of each section as the reader renders it (the Section's heading and blocks), folded the same way
+on both sides: case, accents, punctuation and line breaks do not count, and each word is reduced
+to its stem (Snowball's stemmer for the language), so that "besluit" also finds "besluiten".
+A phrase may have a word end in `*` (any word that starts so), offer choices (`EER|EU`) and let
+any words come between two of its words (`...`); its words stand in one sentence, in order.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import snowballstemmer
+
+from .model import Section, Statement, Translation
+
+WORDS_FOLDER = "data/disclosure-words"
+NEAR = 2  # other words that may stand between two words a phrase writes side by side
+ANY = "..."  # in a phrase: any number of words may stand here, within the sentence
+TOKEN = re.compile(r"[^\W_]+|@")  # a word, or the @ of an e-mail address
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # folded: lower case, no accents
+    stem: str
+    start: int  # where it stands in the sentence as written, for the evidence
+    end: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """One place in a phrase: its choices, each a stem or a prefix (`bewaar*`)."""
+
+    choices: tuple[tuple[str, bool], ...]  # (stem, or the folded prefix; is it a prefix)
+    gap: int | None  # other words allowed before it; None: any
+
+    def matches(self, token: Token) -> bool:
+        return any(
+            (token.text.startswith(form) or token.stem.startswith(form))
+            if prefix
+            else token.stem == form
+            for form, prefix in self.choices
+        )
+
+
+@dataclass(frozen=True)
+class Phrase:
+    written: str  # as the word list has it
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class WordList:
+    lang: str
+    stem: Callable[[str], str]
+    phrases: dict[str, tuple[Phrase, ...]]  # disclosure id -> the phrases that state it
+    unless: dict[str, tuple[Phrase, ...]]  # disclosure id -> phrases of a sentence that does not
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A section's words that state a disclosure."""
+
+    disclosure: str
+    lang: str
+    section: str  # the section's id
+    line: int  # its heading's line in the language's Markdown
+    words: str  # the words matched, as the text has them
+    phrase: str  # the word list's phrase they match
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Financiële" and "financiele" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def word_lists() -> dict[str, WordList]:
+    """Every language's word list shipped with the package, by language code."""
+    folder = resources.files("generator").joinpath(WORDS_FOLDER)
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            words = word_list(tomllib.loads(entry.read_text("utf-8")), entry.name)
+            found[words.lang] = words
+    return found
+
+
+def word_list(data: dict, name: str) -> WordList:
+    """A word list from its TOML: `language`, `stemmer`, and a table per disclosure."""
+    stemmer = snowballstemmer.stemmer(data["stemmer"]) if data.get("stemmer") else None
+    stem = stemmer.stemWord if stemmer else (lambda word: word)
+    tables = {key: value for key, value in data.items() if isinstance(value, dict)}
+    return WordList(
+        data["language"],
+        stem,
+        _compiled(tables, "phrases", stem, name),
+        _compiled(tables, "unless", stem, name),
+    )
+
+
+def _compiled(
+    tables: dict[str, dict], key: str, stem: Callable[[str], str], name: str
+) -> dict[str, tuple[Phrase, ...]]:
+    return {
+        disclosure: tuple(_phrase(written, stem, name) for written in table.get(key, ()))
+        for disclosure, table in tables.items()
+    }
+
+
+def _phrase(written: str, stem: Callable[[str], str], name: str) -> Phrase:
+    words, gap = [], NEAR
+    for item in written.split():
+        if item == ANY:
+            gap = None
+            continue
+        for choices in _places(item, name, written):
+            words.append(Word(tuple(_choice(c, stem) for c in choices), gap))
+            gap = NEAR
+    if not words:
+        raise ValueError(f"{WORDS_FOLDER}/{name}: the phrase {written!r} has no words")
+    return Phrase(written, tuple(words))
+
+
+def _places(item: str, name: str, written: str) -> list[list[str]]:
+    """An item of a phrase as the places it takes: "decision-making" is two words side by side,
+    "EER|EU" one word with two choices (each choice must then be a single word)."""
+    if "|" not in item:
+        return [[piece] for piece in re.findall(r"[^\W_]+\*?|@", item)]
+    choices = item.split("|")
+    if any(len(re.findall(r"[^\W_]+\*?|@", choice)) != 1 for choice in choices):
+        raise ValueError(
+            f"{WORDS_FOLDER}/{name}: in {written!r}, each choice of {item!r} must be one word"
+        )
+    return [choices]
+
+
+def _choice(written: str, stem: Callable[[str], str]) -> tuple[str, bool]:
+    form = fold(written)
+    return (form[:-1], True) if form.endswith("*") else (stem(form), False)
+
+
+def tokens(sentence: str, stem: Callable[[str], str]) -> list[Token]:
+    return [
+        Token(text, stem(text), found.start(), found.end())
+        for found in TOKEN.finditer(sentence)
+        if (text := fold(found.group()))
+    ]
+
+
+def sentences(section: Section) -> Iterator[str]:
+    """The heading, then each sentence of each paragraph and list item."""
+    yield section.heading
+    for block in section.blocks:
+        yield from (part for part in SENTENCE_END.split(block) if part)
+
+
+def match(phrase: Phrase, found: list[Token]) -> tuple[int, int] | None:
+    """Where the phrase stands in a sentence's tokens: the first and last token, or None."""
+    for start, token in enumerate(found):
+        if phrase.words[0].matches(token):
+            end = _rest(phrase.words[1:], found, start)
+            if end is not None:
+                return start, end
+    return None
+
+
+def _rest(words: tuple[Word, ...], found: list[Token], before: int) -> int | None:
+    if not words:
+        return before
+    word = words[0]
+    last = len(found) if word.gap is None else min(len(found), before + 2 + word.gap)
+    for position in range(before + 1, last):
+        if word.matches(found[position]):
+            end = _rest(words[1:], found, position)
+            if end is not None:
+                return end
+    return None
+
+
+def section_evidence(section: Section, lang: str, words: WordList) -> list[Evidence]:
+    """Each disclosure the section states, with the first words that state it."""
+    evidence: dict[str, Evidence] = {}
+    for sentence in sentences(section):
+        found = tokens(sentence, words.stem)
+        for disclosure, phrases in words.phrases.items():
+            if disclosure in evidence or _excluded(words.unless.get(disclosure, ()), found):
+                continue
+            for phrase in phrases:
+                if where := match(phrase, found):
+                    said = sentence[found[where[0]].start : found[where[1]].end]
+                    evidence[disclosure] = Evidence(
+                        disclosure, lang, section.id, section.line, said, phrase.written
+                    )
+                    break
+    return list(evidence.values())
+
+
+def _excluded(unless: tuple[Phrase, ...], found: list[Token]) -> bool:
+    return any(match(phrase, found) for phrase in unless)
+
+
+def translation_evidence(translation: Translation) -> list[Evidence]:
+    """What every section of one language states; nothing for a language without a word list."""
+    words = word_lists().get(translation.lang)
+    if words is None:
+        return []
+    return [
+        found
+        for section in translation.sections
+        for found in section_evidence(section, translation.lang, words)
+    ]
+
+
+def statement_evidence(statement: Statement) -> tuple[Evidence, ...]:
+    """What the statement states, in every language that has a word list."""
+    return tuple(
+        found
+        for translation in statement.translations
+        for found in translation_evidence(translation)
+    )
