@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import settings_from, settings_with_problems
+from .config import setting_line, settings_from, settings_with_problems
 from .errors import StatementError, attempt, raise_all
 from .files import SourceFiles, read_text
 from .history import History, Revision
@@ -165,10 +165,14 @@ def _backward_dates(good: list[Revised]) -> list[StatementError]:
             )
             message = f"commit {r.revision.short} {word} {r.date.isoformat()} (the version before is {seen[-1].isoformat()})"
             hint = "effective dates only go forward: set a date after the latest version's in statement.toml"
-            errors.append(StatementError(path, None, message, hint))
+            errors.append(StatementError(path, setting_line(r.source, "effective"), message, hint))
         elif not seen or r.date != seen[-1]:
             seen.append(r.date)
     return errors
+
+
+def _effective_line(folder: Path) -> int | None:
+    return setting_line(SourceFiles(folder), "effective")  # where the date is fixed
 
 
 def said(statement: Statement) -> dict[tuple[str, str], tuple[str, str]]:
@@ -251,7 +255,7 @@ def _with_draft(
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml"
-        raise StatementError(folder / "statement.toml", None, message, hint)
+        raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
     said_now = {
         (t.lang, sid): f
         for t in draft.translations
