@@ -351,8 +351,8 @@ def _undated_changes(folder: Path, history: History, statement: Statement) -> li
         section = next((s for s in translation.sections if s.id == section_id), None)
         message = f"#{section_id} says something new, but the date is still {day}"
         hint = (
-            "for a new version, run statement release --date YYYY-MM-DD; for a typo fix that "
-            "changes no meaning, commit it with the trailer 'Editorial: <reason>'"
+            "for a new version, run bin/statement release --date YYYY-MM-DD; for a typo fix that "
+            'changes no meaning, commit it with bin/statement commit --editorial "<reason>"'
         )
         findings.append(
             Finding(

@@ -245,12 +245,10 @@ def commit_command(
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
-    if reason is not None:
-        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
-    else:
-        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
-        if done.trailer:
-            click.echo(f"  with the trailer '{done.trailer}'.")
+    for trailer in done.trailer.split("\n") if done.trailer else ():
+        click.echo(f"  with the trailer '{trailer}'")
+    kind = "the date stays" if reason is not None else "a new version, in force from"
+    click.echo(f"  {kind} {done.day.isoformat()}.")
 
 
 @main.command()

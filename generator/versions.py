@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import settings_with_problems
+from .config import setting_line, settings_with_problems
 from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
 from .errors import StatementError, attempt, raise_all
 from .files import SourceFiles
@@ -197,7 +197,8 @@ class _Walk:
             f"add the line '{self.since[newest.revision.commit]} {wrong} <right date> <reason>' "
             f"to statement/{CORRECTIONS_FILE}"
         )
-        self.errors.append(StatementError(r.source.path("statement.toml"), None, message, hint))
+        line = setting_line(r.source, "effective")
+        self.errors.append(StatementError(r.source.path("statement.toml"), line, message, hint))
 
     def _follow(
         self, index: int, r: Revised, bases: list[Revised], changed: list, editorial: bool
@@ -353,13 +354,17 @@ def _where(
     return translation.path, line
 
 
+def _effective_line(folder: Path) -> int | None:
+    return setting_line(SourceFiles(folder), "effective")  # where the date is fixed
+
+
 def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Version]:
     draft = read_working_tree(folder)
     day, last = draft.settings.effective, versions[-1]
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml"
-        raise StatementError(folder / "statement.toml", None, message, hint)
+        raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
     head = walk.good[-1]
     working = Revised(Revision("", "", ()), SourceFiles(folder), day, draft, (), published(draft))
     walk.changed_at[""] = {}  # the draft is judged against the head, as a commit would be
