@@ -7,7 +7,7 @@ from typing import Any
 
 from .changes import changes_between
 from .config import statement_settings
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
@@ -18,6 +18,7 @@ from .site import write_site
 from .versions import versions_of
 
 CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
+UNREAD: Any = object()  # make_site's history when the caller has not read it
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
@@ -35,10 +36,13 @@ def make_site(
     release: bool = False,
     allow_shallow: bool = False,
     pdfs: bool = True,
+    history: History | None = UNREAD,
 ) -> Site:
-    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out."""
+    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out.
+    `history` is the one the caller read already (check reads it once for all it does)."""
     cache = cache or root / CACHE
-    history = read_history(root, cache / "history.json")
+    if history is UNREAD:
+        history = read_history(root, cache / "history.json")
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
@@ -63,6 +67,7 @@ def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:
     }
 
 
+@stage("history")
 def _check_history(root: Path, history: History | None, release: bool, allow_shallow: bool) -> None:
     if history is not None and not allow_shallow:
         require_full(history, root)

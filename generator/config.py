@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from . import dates
-from .errors import StatementError, raise_all
+from .errors import StatementError, raise_all, stage, tagged
 from .files import SourceFiles, unprintable
 from .model import Language, Settings
 
@@ -48,6 +48,7 @@ def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Setting
     return settings
 
 
+@stage("settings")
 def settings_with_problems(
     source: SourceFiles, *, placeholders: bool = False
 ) -> tuple[Settings | None, list[StatementError]]:
@@ -67,10 +68,11 @@ def settings_with_problems(
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
     if source_language not in [language.code for language in languages]:
-        return None, errors
+        return None, tagged("settings", errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
-    return Settings(effective, source_language, ordered, facts + missing, base_url, summary), errors
+    settings = Settings(effective, source_language, ordered, facts + missing, base_url, summary)
+    return settings, tagged("settings", errors)
 
 
 def _parse(path: Path, text: str) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import git
 
-from .errors import StatementError
+from .errors import StatementError, stage
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
 LOG_FORMAT = "%x1e%H%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
@@ -45,6 +45,7 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@stage("history")
 def read_history(root: Path, cache: Path | None = None) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository.
 
@@ -63,6 +64,7 @@ def read_history(root: Path, cache: Path | None = None) -> History | None:
     return History(revisions, contents, shallow, dirty)
 
 
+@stage("history")
 def require_full(history: History, root: Path) -> None:
     if history.shallow:
         hint = "fetch the whole history with `git fetch --unshallow` (in CI: a full-depth checkout), or build with --allow-shallow"

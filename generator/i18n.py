@@ -15,7 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup, escape
 
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
 _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
@@ -171,6 +171,7 @@ def as_markup(text: str) -> Markup:
     return Markup("".join([*parts, escape(text[at:])]))
 
 
+@stage("catalog")
 def load_catalogs(
     locales: Path, templates: Path, languages, words: tuple[str, ...] = ()
 ) -> dict[str, gettext.GNUTranslations]:

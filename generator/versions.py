@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import settings_from, settings_with_problems
-from .errors import StatementError, attempt, raise_all
+from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles, read_text
 from .history import History, Revision
 from .model import Settings, Statement, Version
@@ -96,6 +96,7 @@ def statement_of(source: SourceFiles, cache: dict | None = None) -> Statement:
     return statement
 
 
+@stage("history")
 def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     """Every published version, oldest first, and the draft of the next one if there is one."""
     if history is None or not history.revisions:
