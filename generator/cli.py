@@ -21,6 +21,7 @@ from .release import (
     working_statement,
 )
 from .serve import serve as serve_preview
+from .suggest import suggestion_lines, suggestions, write_suggestions
 
 
 @click.group()
@@ -111,15 +112,52 @@ CACHE = click.option(
     "output",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="text for people; json for CI, a list of findings.",
+    help="text for people; json for CI: the findings and every disclosure, with evidence.",
 )
-def check(root: Path, cache: Path | None, output: str) -> None:
+@click.option(
+    "--verbose", is_flag=True, help="Add how to fix each finding, and every disclosure's evidence."
+)
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="List the heading classes each section's words support and its heading does not declare.",
+)
+@click.option(
+    "--write", is_flag=True, help="With --suggest: add them to the headings, in every language."
+)
+def check(
+    root: Path, cache: Path | None, output: str, verbose: bool, suggest: bool, write: bool
+) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
-    required disclosures, stale translations, undated changes and unused facts."""
+    required disclosures (declared by a heading or found in the words), stale translations,
+    undated changes and unused facts."""
     root = root.resolve()
+    if write and not suggest:
+        raise click.UsageError("--write adds the suggested classes: use it with --suggest")
+    if suggest:
+        _suggest(root, write)
+        return
     report = examine(root, cache).report
-    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    click.echo(as_json(report, root) if output == "json" else as_text(report, root, verbose))
     sys.exit(1 if report.to_fix else 0)
+
+
+def _suggest(root: Path, write: bool) -> None:
+    try:
+        statement = working_statement(SourceFiles(root / "statement"))
+    except* StatementError as group:
+        _stop(flatten(group), root, "No suggestions")
+    found = suggestions(statement)
+    for line in suggestion_lines(statement, found, root):
+        click.echo(line)
+    if write and found:
+        changed = write_suggestions(statement, found)
+        shown = " and ".join(str(path.relative_to(root)) for path in changed)
+        click.echo(
+            f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
+        )
+    elif found:
+        click.echo("statement check --suggest --write adds them to the headings in every language.")
 
 
 @main.command(name="release")

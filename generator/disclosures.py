@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import snowballstemmer
 
@@ -74,8 +75,9 @@ class Evidence:
 
     disclosure: str
     lang: str
+    path: Path  # the language's Markdown
     section: str  # the section's id
-    line: int  # its heading's line in the language's Markdown
+    line: int  # its heading's line there
     words: str  # the words matched, as the text has them
     phrase: str  # the word list's phrase they match
 
@@ -190,7 +192,7 @@ def _rest(words: tuple[Word, ...], found: list[Token], before: int) -> int | Non
     return None
 
 
-def section_evidence(section: Section, lang: str, words: WordList) -> list[Evidence]:
+def section_evidence(section: Section, path: Path, words: WordList) -> list[Evidence]:
     """Each disclosure the section states, with the first words that state it."""
     evidence: dict[str, Evidence] = {}
     for sentence in sentences(section):
@@ -202,7 +204,7 @@ def section_evidence(section: Section, lang: str, words: WordList) -> list[Evide
                 if where := match(phrase, found):
                     said = sentence[found[where[0]].start : found[where[1]].end]
                     evidence[disclosure] = Evidence(
-                        disclosure, lang, section.id, section.line, said, phrase.written
+                        disclosure, words.lang, path, section.id, section.line, said, phrase.written
                     )
                     break
     return list(evidence.values())
@@ -220,7 +222,7 @@ def translation_evidence(translation: Translation) -> list[Evidence]:
     return [
         found
         for section in translation.sections
-        for found in section_evidence(section, translation.lang, words)
+        for found in section_evidence(section, translation.path, words)
     ]
 
 

@@ -22,7 +22,7 @@ def said(text: str, lang: str = "en", heading: str = "Section") -> dict[str, str
     section = Section("s", heading, "", tuple(text.split("\n\n")), 3)
     return {
         found.disclosure: found.words
-        for found in section_evidence(section, lang, word_lists()[lang])
+        for found in section_evidence(section, Path(f"{lang}.md"), word_lists()[lang])
     }
 
 
