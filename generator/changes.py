@@ -32,13 +32,13 @@ def changes_between(before: Statement, after: Statement) -> tuple[Change, ...]:
 
 def _sections_by_id(statement: Statement) -> dict[str, tuple]:
     """Section id -> what it says in every language (heading and text)."""
-    ids = [section.id for section in statement.translations[0].sections]
+    ids = [section.id for section in statement.translations[0].parts]
     return {sid: tuple(_said(t, sid) for t in statement.translations) for sid in ids}
 
 
 def _said(translation: Translation, section_id: str) -> tuple[str, str] | None:
-    found = [s for s in translation.sections if s.id == section_id]
-    return (found[0].heading, found[0].text) if found else None
+    found = translation.by_id.get(section_id)
+    return (found.heading, found.text) if found else None
 
 
 def word_diff(old: str, new: str) -> tuple[Piece, ...]:

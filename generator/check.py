@@ -15,6 +15,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -159,12 +160,13 @@ def disclosures() -> tuple[Disclosure, ...]:
     )
 
 
-def examine(root: Path, cache: Path | None = None) -> Examined:
-    """Build the site in memory, without PDFs, and check the statement; every finding, whatever
-    fails. The history is read once, for the build and the checks."""
+def examine(root: Path, cache: Path | None = None, today: date | None = None) -> Examined:
+    """Build the site in memory (for `today`, as the build's), without PDFs, and check the
+    statement; every finding, whatever fails. The history is read once, for the build and the
+    checks."""
     cache = cache or root / CACHE
     history, unread = attempt(lambda: read_history(root, cache / "history.json"))
-    site, errors = (None, unread) if unread else _site(root, cache, history)
+    site, errors = (None, unread) if unread else _site(root, cache, history, today)
     findings = [_from_error(error) for error in errors]
     source = SourceFiles(root / "statement")
     statement, _ = attempt(lambda: statement_from(source, settings_from(source, placeholders=True)))
@@ -181,8 +183,10 @@ def examine(root: Path, cache: Path | None = None) -> Examined:
     return Examined(site, Report(ordered, coverage, language, baseline))
 
 
-def _site(root: Path, cache: Path, history: History | None) -> tuple[Site | None, list]:
-    return attempt(lambda: make_site(root, cache=cache, pdfs=False, history=history))
+def _site(
+    root: Path, cache: Path, history: History | None, today: date | None
+) -> tuple[Site | None, list]:
+    return attempt(lambda: make_site(root, cache=cache, pdfs=False, history=history, today=today))
 
 
 def _statement_findings(
@@ -540,7 +544,9 @@ def _verdict(report: Report, verbose: bool) -> str:
     said_counts = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['accepted']} accepted gap(s)"
     if report.baseline is not None:
         said_counts += f", {sum(f.new for f in report.findings)} new"
-    more = "" if verbose else "; statement check --verbose shows how to fix each, and the evidence"
+    more = (
+        "" if verbose else "; bin/statement check --verbose shows how to fix each, and the evidence"
+    )
     if report.to_fix:
         return f"{said_counts}: the statement is not ready to publish{more}."
     return f"{said_counts}: nothing to fix."

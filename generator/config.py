@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import tomllib
+import zoneinfo
 from pathlib import Path
 
 from . import dates
 from .errors import StatementError, raise_all, stage, tagged
 from .files import SourceFiles, unprintable
 from .model import Language, Settings
+from .settings_text import read_toml
 
 SETTINGS = "statement.toml"
 REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
@@ -23,7 +24,9 @@ KNOWN_SETTINGS = (
     "facts",
     "summary",
     "accepted_gaps",
+    "timezone",
 )
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 # How `statement release` starts each language's summary: the build refuses it until rewritten.
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -57,7 +60,7 @@ def settings_with_problems(
     checked in the same run and an editor sees every problem at once."""
     path = source.path(SETTINGS)
     text = source.text(SETTINGS, "the settings file statement.toml")
-    data = _parse(path, text)
+    data, syntax = read_toml(path, text)  # mended where it does not read: see settings_text
     where = _Locator(path, text)
     errors = [*_unknown_settings(data, where)]
     effective = _effective(data, where, errors)
@@ -67,26 +70,22 @@ def settings_with_problems(
     base_url = _base_url(data, where, errors)
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
+    timezone = _timezone(data, where, errors)
+    mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
+    errors = [*syntax, *(error for error in errors if error.line not in mended)]
     if source_language not in [language.code for language in languages]:
         return None, tagged("settings", errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
-    settings = Settings(effective, source_language, ordered, facts + missing, base_url, summary)
+    facts += missing
+    settings = Settings(effective, source_language, ordered, facts, base_url, summary, timezone)
     return settings, tagged("settings", errors)
 
 
 def _parse(path: Path, text: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = re.search(r"\(at line (\d+), column \d+\)", message)
-        line = int(found.group(1)) if found else text.count("\n") + 1
-        reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
-        hint = "correct the TOML syntax on that line: text in quotes, a date as YYYY-MM-DD without quotes"
-        if "date" in reason:
-            hint = "write a date that exists, as YYYY-MM-DD without quotes: effective = 2021-02-23"
-        raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
+    data, errors = read_toml(path, text)
+    raise_all(errors)
+    return data
 
 
 class _Locator:
@@ -136,6 +135,9 @@ def _effective(data: dict, where: _Locator, errors: list) -> datetime.date:
     hint = "write the version date as a TOML date without quotes: effective = 2021-02-23"
     if value is None:
         errors.append(StatementError(where.path, None, "the setting 'effective' is missing", hint))
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        hint = f"remove the quotes: effective = {value}"
+        errors.append(where.error("the date is in quotes, which makes it text", hint, "effective"))
     else:
         shown = (
             value.isoformat() if isinstance(value, datetime.date | datetime.time) else repr(value)
@@ -286,6 +288,20 @@ def _summary(
         for lang, text in table.items()
         if lang in codes and isinstance(text, str) and text.strip()
     )
+
+
+def _timezone(data: dict, where: _Locator, errors: list) -> str:
+    """The zone whose calendar the statement's dates follow: where a day begins and ends."""
+    value = data.get("timezone", DEFAULT_TIMEZONE)
+    try:
+        zoneinfo.ZoneInfo(value)
+        return value
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        close = difflib.get_close_matches(str(value), zoneinfo.available_timezones(), n=1)
+        hint = f'write an IANA time zone name, such as timezone = "{DEFAULT_TIMEZONE}"'
+        hint = f'did you mean timezone = "{close[0]}"?' if close else hint
+        errors.append(where.error(f"unknown time zone {value!r}", hint, "timezone"))
+        return DEFAULT_TIMEZONE
 
 
 def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...]:

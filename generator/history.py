@@ -9,16 +9,23 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+# Without git on PATH, GitPython would refuse even to be imported, and every command with it
+# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
+from .checkout import checked
 from .errors import StatementError, stage
+from .model import Commit
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
-LOG_FORMAT = "%x1e%H%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
+TRAILER = "%(trailers:key={},valueonly,separator=%x1d)"
+LOG_FORMAT = f"%x1e%H%x1f%cI%x1f{TRAILER.format('Editorial')}%x1f{TRAILER.format('Backdated')}"
 NO_BLOB = "0" * 40
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -28,10 +35,16 @@ class Revision:
     commit: str
     editorial: str  # the reason in its `Editorial:` trailer, or ""
     blobs: tuple[tuple[str, str], ...]  # (file name in statement/, blob id)
+    committed: str = ""  # when it was committed, ISO 8601 with the committer's offset
+    backdated: str = ""  # the reason in its `Backdated:` trailer, or ""
 
     @property
     def short(self) -> str:
         return self.commit[:7]
+
+    def as_commit(self) -> Commit:
+        when = datetime.fromisoformat(self.committed) if self.committed else None
+        return Commit(self.commit, when, self.editorial, self.backdated)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class History:
 
 
 @stage("history")
+@checked
 def read_history(root: Path, cache: Path | None = None) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository.
 
@@ -95,16 +109,22 @@ def _read_cache(cache: Path, key: dict) -> tuple[Revision, ...] | None:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data["key"] != key:
             return None
-        return tuple(
-            Revision(r["commit"], r["editorial"], tuple((n, b) for n, b in r["blobs"]))
-            for r in data["revisions"]
-        )
+        return tuple(_cached_revision(r) for r in data["revisions"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _cached_revision(r: dict) -> Revision:
+    blobs = tuple((name, blob) for name, blob in r["blobs"])
+    return Revision(r["commit"], r["editorial"], blobs, r["committed"], r["backdated"])
+
+
 def _write_cache(cache: Path, key: dict, revisions: tuple[Revision, ...]) -> None:
-    entries = [{"commit": r.commit, "editorial": r.editorial, "blobs": r.blobs} for r in revisions]
+    entries = [
+        {"commit": r.commit, "editorial": r.editorial, "blobs": r.blobs,
+         "committed": r.committed, "backdated": r.backdated}
+        for r in revisions
+    ]  # fmt: skip
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_name(cache.name + f".{os.getpid()}.tmp")
     partial.write_text(json.dumps({"key": key, "revisions": entries}), encoding="utf-8")
@@ -120,11 +140,16 @@ def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
     revisions = []
     for record in log.split(RECORD)[1:]:
         header, _, raw = record.partition("\n")
-        commit, _, trailers = header.partition(FIELD)
+        commit, committed, editorial, backdated = header.split(FIELD)
         state = _apply(state, raw, folder)
-        editorial = trailers.split(TRAILERS)[0].strip()
-        revisions.append(Revision(commit, editorial, tuple(sorted(state.items()))))
+        blobs = tuple(sorted(state.items()))
+        revisions.append(Revision(commit, _first(editorial), blobs, committed, _first(backdated)))
     return tuple(revisions)
+
+
+def _first(trailers: str) -> str:
+    """The value of a commit's first trailer of a kind, or "" when it has none."""
+    return trailers.split(TRAILERS)[0].strip()
 
 
 def _apply(state: dict[str, str], raw: str, folder: str) -> dict[str, str]:

@@ -5,16 +5,19 @@ A missing catalog or an untranslated message is an error, never a silent fallbac
 
 from __future__ import annotations
 
+import collections
 import gettext
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup, escape
 
+from . import defaults
 from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
@@ -38,28 +41,57 @@ def catalog_path(locales: Path, lang: str) -> Path:
     return locales / lang / "LC_MESSAGES" / "messages.po"
 
 
-def template_messages(templates: Path) -> tuple[str, ...]:
-    """Every message the templates ask to translate, in a stable order."""
+def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
+    """Every message the templates ask to translate, in a stable order (of several folders,
+    only the templates in use: the first folder's of each name)."""
     method_map, options_map = TEMPLATE_EXTRACTION
-    found = extract_from_dir(templates, method_map, options_map)
-    return tuple(sorted({message for _, _, message, _, _ in found if isinstance(message, str)}))
+    found = set()
+    for path in defaults.files(templates, "**/*").values():
+        method = next((m for pattern, m in method_map if path.suffix == pattern[2:]), None)
+        if method and path.is_file():
+            options = options_map[f"**{path.suffix}"]
+            found |= {m[1] for m in extract_from_file(method, path, options=options)}
+    return tuple(sorted(message for message in found if isinstance(message, str)))
 
 
 def load_translations(
-    locales: Path, lang: str, locale: str, needed: tuple[str, ...], words: tuple[str, ...] = ()
+    locales: Path | Sequence[Path],
+    lang: str,
+    locale: str,
+    needed: tuple[str, ...],
+    words: tuple[str, ...] = (),
 ) -> gettext.GNUTranslations:
     """The language's catalog, compiled, after checking that it translates every needed message,
-    as text (see TAG), and the `words` of file names as words that can stand in one."""
-    path = catalog_path(locales, lang)
-    if not path.is_file():
-        hint = f"create it from locales/messages.pot (make catalogs) and translate every message into {lang}"
-        raise StatementError(path, None, f"the catalog for '{lang}' is missing", hint)
-    catalog = _read(path, locale)
-    raise_all([*_untranslated(catalog, path, needed), *_unsafe(catalog, path, needed, words)])
+    as text (see TAG), and the `words` of file names as words that can stand in one. Of several
+    locales folders, the first one's messages replace the others'."""
+    folders = defaults.as_folders(locales)
+    paths = [catalog_path(folder, lang) for folder in folders]
+    if not any(path.is_file() for path in paths):
+        hint = f"copy the tool's English catalog there (statement init writes one for a new language) and translate every msgstr into {lang}"
+        raise StatementError(paths[0], None, f"the catalog for '{lang}' is missing", hint)
+    catalog, origin = _merged(paths, locale)
+    raise_all([*_untranslated(catalog, origin, needed), *_unsafe(catalog, origin, needed, words)])
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def _merged(paths: list[Path], locale: str):
+    """The catalogs at paths that exist, as one, the first one's messages over the others', and
+    the file each message comes from (a message in none of them: the first path, to add it to)."""
+    found = [path for path in paths if path.is_file()]
+    catalog = _read(found[-1], locale)
+    origin = collections.defaultdict(lambda: paths[0])
+    origin |= {message.id: found[-1] for message in catalog if message.id}
+    for path in reversed(found[:-1]):
+        for message in _read(path, locale):
+            if message.id:
+                if message.id in catalog:
+                    del catalog[message.id]
+                catalog[message.id] = message
+                origin[message.id] = path
+    return catalog, origin
 
 
 def _read(path: Path, locale: str):
@@ -91,12 +123,12 @@ def _unquoted(text: str) -> None:
             raise PoFileError("the text is not in double quotes", None, line, number)
 
 
-def _untranslated(catalog, path: Path, needed: tuple[str, ...]) -> list[StatementError]:
+def _untranslated(catalog, origin: dict, needed: tuple[str, ...]) -> list[StatementError]:
     errors = []
     for msgid in needed:
-        message = catalog.get(msgid)
+        message, path = catalog.get(msgid), origin[msgid]
         if message is None:
-            hint = "run make catalogs to add it, then write its translation"
+            hint = "add it to this catalog with its translation as msgstr (in the tool's own repository: make catalogs)"
             errors.append(StatementError(path, None, f"the message {msgid!r} is missing", hint))
         elif not message.string or message.fuzzy:
             state = "marked fuzzy" if message.fuzzy else "not translated"
@@ -107,7 +139,7 @@ def _untranslated(catalog, path: Path, needed: tuple[str, ...]) -> list[Statemen
     return errors
 
 
-def _unsafe(catalog, path: Path, needed: tuple[str, ...], words: tuple[str, ...]) -> list:
+def _unsafe(catalog, origin: dict, needed: tuple[str, ...], words: tuple[str, ...]) -> list:
     """Translations that are not plain text: the pages would show them as HTML, or break."""
     errors = []
     for msgid in needed:
@@ -117,7 +149,7 @@ def _unsafe(catalog, path: Path, needed: tuple[str, ...], words: tuple[str, ...]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
             if problem := _problem(msgid, text, msgid in words):
-                errors.append(StatementError(path, message.lineno, *problem))
+                errors.append(StatementError(origin[msgid], message.lineno, *problem))
     return errors
 
 
@@ -173,7 +205,10 @@ def as_markup(text: str) -> Markup:
 
 @stage("catalog")
 def load_catalogs(
-    locales: Path, templates: Path, languages, words: tuple[str, ...] = ()
+    locales: Path | Sequence[Path],
+    templates: Path | Sequence[Path],
+    languages,
+    words: tuple[str, ...] = (),
 ) -> dict[str, gettext.GNUTranslations]:
     """Every language's catalog, checked against the templates' messages and the generator's own
     `words` (of file names); all problems at once."""

@@ -8,11 +8,8 @@ cache under .cache/pdf/, checked against its hash before it is used.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import io
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +53,8 @@ def _key(document: Document, site: dict[str, bytes]) -> str:
 
 
 def _weasyprint_version() -> str:
+    import importlib.metadata  # here: a build without PDFs does without its 10 ms of import
+
     return importlib.metadata.version("weasyprint")
 
 
@@ -91,6 +90,9 @@ def _render_all(documents: list[Document], site: dict[str, bytes]) -> dict[str, 
     if workers == 1:
         results = [_render_job(job) for job in jobs]
     else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = list(pool.map(_render_job, jobs))
     problems = [

@@ -6,6 +6,7 @@ import functools
 import gettext
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates
+from . import dates, defaults, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
@@ -72,13 +73,29 @@ class Entry:
     changes: tuple[SectionChange, ...]
     pdf_href: str | None
     changes_pdf_href: str | None
+    upcoming: bool = False  # takes effect after the build's day
+    current: bool = False  # in force on the build's day
+    published: str = ""  # Atom dates: when it was first committed, and last corrected
+    updated: str = ""
 
 
-def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -> Environment:
+@dataclass(frozen=True)
+class Announced:
+    """The upcoming version a current page announces."""
+
+    stamp: Markup
+    href: str
+    comparison_href: str
+
+
+def environment(
+    templates: Path | Sequence[Path], catalogs: dict[str, gettext.GNUTranslations]
+) -> Environment:
     """One environment for every language: each template is compiled once, and its words are
-    translated by the catalog of the language being rendered (the context's `lang`)."""
+    translated by the catalog of the language being rendered (the context's `lang`). Of several
+    template folders, the first that has a template of the name gives it."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(defaults.as_folders(templates)),
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -101,7 +118,7 @@ def environment(templates: Path, catalogs: dict[str, gettext.GNUTranslations]) -
 
 
 def render_pages(
-    templates: Path,
+    templates: Path | Sequence[Path],
     catalogs: dict[str, gettext.GNUTranslations],
     plan: Plan,
     publication: Publication,
@@ -117,20 +134,24 @@ def render_page(env: Environment, page: Page, publication: Publication, plan: Pl
     return env.get_template(page.template).render(context).encode("utf-8")
 
 
-def assets(templates: Path) -> dict[str, bytes]:
+def assets(templates: Path | Sequence[Path]) -> dict[str, bytes]:
     """Our stylesheets, and the font the pages and PDFs share, served from our own host."""
+    folders = defaults.as_folders(templates)
+    found = defaults.files(folders, "*.css") | defaults.files(folders, "fonts/*")
     files = {}
     for name in (STYLESHEET, PRINT_STYLESHEET):
-        if not (templates / name).is_file():
-            hint = f"restore templates/{name} (git checkout -- templates/{name})"
-            raise StatementError(templates / name, None, f"the stylesheet {name} is missing", hint)
-        files[name] = (templates / name).read_bytes()
-    fonts = sorted((templates / "fonts").glob("*.woff2"))
+        if name not in found:
+            hint = f"restore templates/{name} (git checkout -- templates/{name}), or reinstall the tool"
+            path = folders[-1] / name
+            raise StatementError(path, None, f"the stylesheet {name} is missing", hint)
+        files[name] = found[name].read_bytes()
+    fonts = [name for name in found if name.endswith(".woff2")]
     if not fonts:
-        hint = "restore templates/fonts/ (git checkout -- templates/fonts)"
-        raise StatementError(templates / "fonts", None, "the font files are missing", hint)
-    for path in [*fonts, templates / "fonts" / "OFL.txt"]:
-        files[f"fonts/{path.name}"] = path.read_bytes()
+        hint = "restore templates/fonts/ (git checkout -- templates/fonts), or reinstall the tool"
+        path = folders[-1] / "fonts"
+        raise StatementError(path, None, "the font files are missing", hint)
+    for name in [*fonts, "fonts/OFL.txt"]:
+        files[name] = found[name].read_bytes()
     return files
 
 
@@ -157,7 +178,7 @@ def _common(page: Page, publication: Publication, plan: Plan) -> dict:
         "home": url(page.path, current_path(page.lang)),
         "changelog": url(page.path, changelog_path(page.lang)),
         "feed": url(page.path, feed_path(page.lang)),
-        "draft": publication.current.draft,
+        "draft": publication.versions[-1].draft,
         "history_incomplete": publication.history_incomplete,
     }
 
@@ -223,20 +244,32 @@ def _absolute(publication: Publication, path: str) -> str | None:
 
 def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
-    following = publication.after(version)
     locale = _locale(page)
+    standing = timeline.standing(publication, version)
     return {
         "translation": version.statement.translation(page.lang),
         "stamp": _stamp(version.date, locale),
         "is_source": page.lang == version.statement.settings.source_language,
         "version_draft": version.draft,
-        "archived": page.path != current_path(page.lang) and version is not current,
-        "until": _stamp(following.date, locale) if following else None,
+        "archived": standing.kind == "archived",
+        "upcoming": standing.kind == "upcoming",
+        "until": _stamp(standing.last_day, locale) if standing.last_day else None,
+        "in_force": None if publication.is_upcoming(current) else _stamp(current.date, locale),
+        "announced": _announced(page, standing.announced),
+        "amendments": [(_stamp(a.day, locale), a.reason) for a in standing.amendments],
         "current_href": url(page.path, current_path(page.lang)),
         "stale": {sid for lang, sid in version.stale if lang == page.lang},
         "pdf": _pdf_href(page, plan, "statement", version),
         "section_links": _section_links(page, _links(page, publication)),
     }
+
+
+def _announced(page: Page, version: Version | None) -> Announced | None:
+    if version is None:
+        return None
+    stamp = _stamp(version.date, _locale(page))
+    href = url(page.path, version_path(page.lang, version))
+    return Announced(stamp, href, url(page.path, comparison_path(page.lang, version)))
 
 
 def _section_links(page: Page, links: list[Link]) -> list[Link]:
@@ -259,8 +292,8 @@ def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
 
 def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
     version, before = page.version, publication.before(page.version)
-    ids = [s.id for s in version.statement.translation(page.lang).sections]
-    ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
+    ids = [s.id for s in version.statement.translation(page.lang).parts]
+    ids += [s.id for s in before.statement.translation(page.lang).parts if s.id not in ids]
     kinds = {
         change.section_id: change.kind for change in publication.changes[publication.index(version)]
     }
@@ -283,10 +316,9 @@ def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
         "entries": entries,
         "feed_id": _urn(publication, f"feed/{page.lang}"),
         "entry_ids": {e.day: _urn(publication, f"version/{page.lang}/{e.day}") for e in entries},
-        "updated": _timestamp(published[0]) if published else "1970-01-01T00:00:00Z",
+        "updated": max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
         "self_href": _href(page, publication, page.path, absolute=True),
         "changelog_href": _href(page, publication, changelog_path(page.lang), absolute=True),
-        "timestamp": _timestamp,
     }
 
 
@@ -320,6 +352,10 @@ def _entry(
         changes=tuple(_section_change(page, before, version, change) for change in changes),
         pdf_href=_pdf_href(page, plan, "statement", version),
         changes_pdf_href=_pdf_href(page, plan, "changes", version),
+        upcoming=publication.is_upcoming(version),
+        current=version is publication.current,
+        published=timeline.atom_time(timeline.published(version), version.date),
+        updated=timeline.atom_time(timeline.updated(version), version.date),
     )
 
 
@@ -366,12 +402,12 @@ def _urn(publication: Publication, name: str) -> str:
 
 def render_index(publication: Publication, plan: Plan) -> bytes:
     """site/statement.json: what was built, for machines."""
-    settings = publication.settings
+    settings, current = publication.settings, publication.current
     index = {
         "languages": [language.code for language in settings.languages],
         "source_language": settings.source_language,
         "facts": settings.fact_values,
-        "current": publication.current.date.isoformat(),
+        "current": None if publication.is_upcoming(current) else current.date.isoformat(),
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
         "versions": [_version_entry(publication, plan, v) for v in publication.versions],
@@ -386,6 +422,7 @@ def _version_entry(publication: Publication, plan: Plan, version: Version) -> di
         "date": version.date.isoformat(),
         "commit": version.commit,
         "draft": version.draft,
+        "upcoming": publication.is_upcoming(version),
         "summary": version.summary,
         "pages": {lang: version_path(lang, version) for lang in languages},
         "pdfs": {lang: plan.pdf("statement", lang, version) for lang in languages},

@@ -12,8 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -23,7 +26,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from . import dates
 from .errors import StatementError, flatten, raise_all, stage
 from .files import SourceFiles, read_text
-from .model import Section, Settings, Statement, Translation
+from .model import INTRO, Section, Settings, Statement, Translation
 
 SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
 FENCE = re.compile(r"(```|~~~)")
@@ -34,6 +37,10 @@ TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
+TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
+FACT_IN_HREF = re.compile(
+    r"%7B%7B(.*?)%7D%7D", re.IGNORECASE
+)  # {{email}} as markdown-it encodes it
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
 
@@ -84,27 +91,31 @@ def parse_translation(
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
-    translation = Translation(lang, parts[0].title or "", tuple(sections), path)
+    translation = Translation(lang, parts[0].title or "", tuple(sections), path, parts[0].intro)
     errors = [error for part in parts for error in part.errors]
     errors.extend(_duplicate_ids(sections, path))
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
     anchors = [anchor for part in parts for anchor in part.anchors]
-    errors.extend(_broken_anchors(translation, anchors, path))
+    targets = [target for part in parts for target in part.targets]
+    errors.extend(_clashing_targets(sections, targets, path))
+    errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
     raise_all(errors)
     return translation
 
 
 @dataclass(frozen=True)
 class _Part:
-    """A stretch of the Markdown read on its own: the title, or a section (lines counted from the
-    stretch's first line, so that it can be reused wherever the section moves)."""
+    """A stretch of the Markdown read on its own: the title and introduction, or a section (lines
+    counted from the stretch's first line, so that it can be reused wherever the section moves)."""
 
     title: str | None
     sections: tuple[Section, ...]
-    anchors: tuple[tuple[str, int | None], ...]
+    anchors: tuple[tuple[str, int | None], ...]  # the #links in it
     errors: tuple[StatementError, ...]
+    intro: Section | None = None
+    targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -112,6 +123,8 @@ class _Part:
             tuple(replace(section, line=section.line + offset) for section in self.sections),
             tuple((anchor, line and line + offset) for anchor, line in self.anchors),
             tuple(_moved(error, offset) for error in self.errors),
+            self.intro and replace(self.intro, line=self.intro.line + offset),
+            tuple((target, line + offset) for target, line in self.targets),
         )
 
 
@@ -141,7 +154,7 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
 
 
 def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict) -> _Part:
-    env = {"path": path, "facts": facts, "errors": [], "anchors": []}
+    env = {"path": path, "facts": facts, "errors": [], "anchors": [], "targets": []}
     env["render"] = lambda tokens: md.renderer.render(tokens, md.options, env)
     tokens = md.parse(chunk, env)
     headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
@@ -150,11 +163,20 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     starts = [i for i in headings if tokens[i].tag == "h2"]
     lead = tokens[: starts[0] if starts else len(tokens)]
     title = _title(lead, path, env["errors"]) if first else None
+    intro = _intro(lead[3:], title, env) if first and len(lead) > 3 else None
     if lead and not first:
         env["errors"].append(_outside(lead, path))
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
-    return _Part(title, sections, tuple(env["anchors"]), tuple(env["errors"]))
+    anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets)
+
+
+def _intro(body: list[Token], title: str | None, env: dict) -> Section:
+    """The text between the title and the first section: a welcome, a version line. It is a
+    part of what the text says like a section, under the title's heading."""
+    line = body[0].map[0] + 1 if body[0].map else 1
+    return Section(INTRO, title or "", env["render"](body), _blocks(body), line)
 
 
 def _outside(tokens: list[Token], path: Path) -> StatementError:
@@ -174,6 +196,7 @@ def _markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
+    md.core.ruler.after("facts", "heading_anchors", _heading_anchors_rule)
     return md
 
 
@@ -205,15 +228,50 @@ def _heading_attrs(braces: str, opening: Token, env: dict) -> dict[str, str]:
     return {key: value for key, value in attrs.items() if key in ("id", "class")}
 
 
+def _heading_anchors_rule(state: StateCore) -> None:
+    """`### Bewaartermijn per doel` gets the anchor `retention-bewaartermijn-per-doel`: the
+    section's id and the heading's words, so that it is unique on the page and stays the same
+    when other sections change."""
+    section, seen = INTRO, set()
+    for opening, inline in itertools.pairwise(state.tokens):
+        if opening.type != "heading_open" or opening.tag == "h1":
+            continue
+        if opening.attrGet("id") and opening.tag != "h2":
+            continue  # an id written on a sub-heading is reported, not replaced
+        if opening.tag == "h2":
+            section = str(opening.attrGet("id") or section)
+            continue
+        anchor = _unique(f"{section}-{slug(_plain(inline)) or 'heading'}", seen)
+        opening.attrSet("id", anchor)
+        opening.meta["anchor"] = True
+        state.env["targets"].append((anchor, opening.map[0] + 1))
+
+
+def _unique(anchor: str, seen: set[str]) -> str:
+    """The anchor, or for a second heading of the same words in a section anchor-2, anchor-3 …"""
+    if anchor in seen:
+        anchor = next(f"{anchor}-{n}" for n in itertools.count(2) if f"{anchor}-{n}" not in seen)
+    seen.add(anchor)
+    return anchor
+
+
+def slug(text: str) -> str:
+    """Words as an anchor: lower case, accents dropped, anything but letters and digits a hyphen.
+    Letters of other scripts stay (an anchor may be Greek); the importer also makes ids with it."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", plain).strip("-")
+
+
 def _fact_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("{{", state.pos):
         return False
-    found = FACT.match(state.src, state.pos)
+    found = FACT.match(state.src, state.pos) or TAG.match(state.src, state.pos)
     if not found:
         return False
     if not silent:
         token = state.push("fact", "", 0)
-        token.meta = {"name": found.group(1), "offset": state.pos}
+        token.meta = {"name": found.group(1).strip(), "offset": state.pos, "tag": found.group(0)}
     state.pos = found.end()
     return True
 
@@ -221,34 +279,70 @@ def _fact_rule(state: StateInline, silent: bool) -> bool:
 def _resolve_facts_rule(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "inline" and block.children:
-            block.children = [
-                new for child in block.children for new in _resolved(child, block, state.env)
-            ]
+            block.children = _resolved_children(block, state.env)
 
 
-def _resolved(token: Token, block: Token, env: dict) -> list[Token]:
+def _resolved_children(block: Token, env: dict) -> list[Token]:
+    """Facts replaced by their values; inside a link, a fact that is a link itself ({{email}})
+    becomes its text only, for a link in a link is no HTML."""
+    resolved, depth = [], 0
+    for child in block.children:
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        if child.type == "link_open":
+            _facts_in_href(child, block, env)
+        resolved.extend(_resolved(child, block, env, depth > 0))
+    return resolved
+
+
+def _facts_in_href(link: Token, block: Token, env: dict) -> None:
+    """`mailto:{{email}}`: the value goes in, and the link is then checked as any other."""
+
+    def value(found: re.Match) -> str:
+        name = unquote(found.group(1)).strip()
+        if name in env["facts"]:
+            return normalizeLink(env["facts"][name])
+        written = block.content.find("{{" + unquote(found.group(1)))
+        env["errors"].append(_unknown_fact(name, _line_in(block, max(written, 0)), env))
+        return ""
+
+    link.attrSet("href", FACT_IN_HREF.sub(value, str(link.attrGet("href") or "")))
+
+
+def _line_in(block: Token, offset: int) -> int:
+    return block.map[0] + 1 + block.content.count("\n", 0, offset)
+
+
+def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> list[Token]:
     if token.type != "fact":
         return [token]
-    name = token.meta["name"]
-    if name not in env["facts"]:
-        line = block.map[0] + 1 + block.content.count("\n", 0, token.meta["offset"])
-        known = ", ".join(sorted(env["facts"]))
-        message = f"unknown fact {{{{{name}}}}}"
-        env["errors"].append(
-            StatementError(
-                env["path"],
-                line,
-                message,
-                f"use one of: {known}, or add it under [facts] in statement.toml",
-            )
-        )
+    name, line = token.meta["name"], _line_in(block, token.meta["offset"])
+    if not FACT.fullmatch(token.meta["tag"]):
+        env["errors"].append(_not_a_fact(token.meta["tag"], line, env))
         return []
-    return _fact_tokens(name, env["facts"][name])
+    if name not in env["facts"]:
+        env["errors"].append(_unknown_fact(name, line, env))
+        return []
+    return _fact_tokens(name, env["facts"][name], linked)
 
 
-def _fact_tokens(name: str, value: str) -> list[Token]:
+def _unknown_fact(name: str, line: int, env: dict) -> StatementError:
+    known = ", ".join(sorted(env["facts"]))
+    hint = f"use one of: {known}, or add it under [facts] in statement.toml"
+    return StatementError(env["path"], line, f"unknown fact {{{{{name}}}}}", hint)
+
+
+def _not_a_fact(tag: str, line: int, env: dict) -> StatementError:
+    known = ", ".join(sorted(env["facts"]))
+    hint = (
+        f"write a fact as {{{{name}}}} with one of: {known}; "
+        "to show the braces as text, write \\{\\{ instead of {{"
+    )
+    return StatementError(env["path"], line, f"{tag} is not a fact", hint)
+
+
+def _fact_tokens(name: str, value: str, linked: bool = False) -> list[Token]:
     text = Token("text", "", 0, content=value)
-    if name not in FACT_LINKS:
+    if name not in FACT_LINKS or linked:
         return [text]
     opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
     return [opening, text, Token("link_close", "a", -1)]
@@ -314,7 +408,7 @@ def _heading_problems(
                     "use # for the title, ## for a section, ### inside a section",
                 )
             )
-        if new != 2 and token.attrGet("id"):
+        if new != 2 and token.attrGet("id") and not token.meta.get("anchor"):
             errors.append(
                 StatementError(
                     path,
@@ -358,16 +452,6 @@ def _title(tokens: list[Token], path: Path, errors: list) -> str:
     if len(tokens) < 3 or tokens[0].tag != "h1":
         errors.append(StatementError(path, 1, "the text does not start with a title", hint))
         return ""
-    if len(tokens) > 3:
-        line = tokens[3].map[0] + 1 if tokens[3].map else None
-        errors.append(
-            StatementError(
-                path,
-                line,
-                "text between the title and the first section",
-                "put it in a section of its own: ## Heading {#id}",
-            )
-        )
     return _plain(tokens[1])
 
 
@@ -440,9 +524,24 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _broken_anchors(translation: Translation, anchors: list, path: Path) -> list[StatementError]:
-    ids = {section.id for section in translation.sections}
-    known = ", ".join(sorted(ids))
+def _clashing_targets(
+    sections: list[Section], targets: list[tuple[str, int]], path: Path
+) -> list[StatementError]:
+    """A sub-heading's anchor that is also a section's id: a link could not tell them apart."""
+    ids = {section.id for section in sections}
+    hint = "reword the sub-heading, or give the section another id"
+    return [
+        StatementError(path, line, f"the sub-heading's anchor #{target} is also a section id", hint)
+        for target, line in targets
+        if target in ids
+    ]
+
+
+def _broken_anchors(
+    translation: Translation, anchors: list, targets: list[str], path: Path
+) -> list[StatementError]:
+    ids = {section.id for section in translation.parts} | set(targets)
+    known = ", ".join(sorted(section.id for section in translation.sections))
     return [
         StatementError(
             path,
@@ -484,6 +583,46 @@ def _mismatch(
     return StatementError(translation.path, line, message, hint)
 
 
+class Heading(NamedTuple):
+    """A heading as the reader sees it, for the importer: its level, its lines (0-based, end
+    excluded: an underlined heading has two), its id or anchor, its Markdown and its plain text."""
+
+    level: int
+    start: int
+    end: int
+    id: str
+    markdown: str
+    text: str
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading of a Markdown text, read by the reader that builds the page (so that an
+    anchor found here is the one the page will have); the text's own problems are not raised."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    tokens = _markdown().parse(text, env)
+    return [
+        Heading(
+            int(opening.tag[1]),
+            *opening.map,
+            str(opening.attrGet("id") or ""),
+            inline.content,
+            _plain(inline),
+        )
+        for opening, inline in itertools.pairwise(tokens)
+        if opening.type == "heading_open" and opening.map
+    ]
+
+
+def html_blocks(text: str) -> list[tuple[int, int, str]]:
+    """The lines (0-based, end excluded) and HTML of each block of raw HTML, as the reader
+    finds them: the importer makes them Markdown."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    tokens = _markdown().parse(text, env)
+    return [
+        (*token.map, token.content) for token in tokens if token.type == "html_block" and token.map
+    ]
+
+
 def section_fingerprints(text: str) -> dict[str, str]:
     """Each section's heading and Markdown with whitespace folded, by id, without parsing.
 
@@ -495,10 +634,13 @@ def section_fingerprints(text: str) -> dict[str, str]:
         if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
             found.append((number, heading.group(2)))
     ends = [number for number, _ in found[1:]] + [len(lines)]
-    return {
+    fingerprints = {
         sid: " ".join(" ".join(lines[start:end]).split())
         for (start, sid), end in zip(found, ends, strict=True)
     }
+    if intro := " ".join(" ".join(lines[1 : found[0][0] if found else len(lines)]).split()):
+        fingerprints[INTRO] = intro  # what follows the title's line: the introduction
+    return fingerprints
 
 
 def _heading_lines(lines: list[str]) -> list[int]:

@@ -145,10 +145,12 @@ def _version(good: list[Revised], index: int, stale: frozenset, reader: Reader) 
     """The version whose newest commit is good[index]; a commit that does not read is passed
     over for the one before it with the same date."""
     day = good[index].date
-    for candidate in reversed([r for r in good[: index + 1] if r.date == day]):
+    carrying = [r for r in good[: index + 1] if r.date == day]
+    commits = tuple(r.revision.as_commit() for r in carrying)
+    for candidate in reversed(carrying):
         statement, _ = reader.statement(candidate)
         if statement is not None:
-            return Version(day, statement, candidate.revision.commit, stale=stale)
+            return Version(day, statement, candidate.revision.commit, stale=stale, commits=commits)
     _, errors = reader.statement(good[index])
     raise_all(errors)
     raise AssertionError("a revision without a statement had no errors")
@@ -175,7 +177,7 @@ def said(statement: Statement) -> dict[tuple[str, str], tuple[str, str]]:
     return {
         (translation.lang, section.id): (section.heading, section.text)
         for translation in statement.translations
-        for section in translation.sections
+        for section in translation.parts
     }
 
 

@@ -156,7 +156,10 @@ def _break_nl(old: str, new: str, message: str):
 
 def _toml_syntax(project, edit):
     edit(_toml(project), 'source_language = "nl"', 'source_language = "nl')
-    return f"statement/statement.toml:{line_of(_toml(project), 'source_language')}", "TOML syntax"
+    return (
+        f"statement/statement.toml:{line_of(_toml(project), 'source_language')}",
+        "no closing quote",
+    )
 
 
 def _missing_effective(project, edit):
@@ -171,13 +174,16 @@ def _missing_fact(project, edit):
 
 def _impossible_date(project, edit):
     edit(_toml(project), "effective = 2021-02-23", "effective = 2021-02-30")
-    return f"statement/statement.toml:{line_of(_toml(project), 'effective =')}", "TOML syntax"
+    return (
+        f"statement/statement.toml:{line_of(_toml(project), 'effective =')}",
+        "not a date that exists",
+    )
 
 
 def _quoted_date(project, edit):
     edit(_toml(project), "effective = 2021-02-23", 'effective = "2021-02-23"')
     line = line_of(_toml(project), "effective =")
-    return f"statement/statement.toml:{line}", "'effective' must be a date, not '2021-02-23'"
+    return f"statement/statement.toml:{line}", "the date is in quotes, which makes it text"
 
 
 def _unknown_locale(project, edit):

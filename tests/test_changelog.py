@@ -73,9 +73,10 @@ def test_the_feed_is_atom_that_a_feed_parser_reads(built: StatementRepo) -> None
     assert feed.version == "atom10"
     titles = [entry.title for entry in feed.entries]
     assert titles == ["Version of 1 March 2022", "Version of 23 February 2021"]
-    assert feed.entries[0].summary == "Retention period tightened."
+    assert feed.entries[0].summary == "In force from 1 March 2022. Retention period tightened."
     assert feed.entries[0].link.endswith("changelog/#version-2022-03-01")
-    assert feed.entries[0].updated == "2022-03-01T00:00:00Z"
+    # published and updated when it was committed (the fixture's clock), in UTC
+    assert feed.entries[0].published == feed.entries[0].updated == "2021-01-06T23:00:00Z"
     assert len({entry.id for entry in feed.entries}) == 2
     dutch = feedparser.parse(page(built, "nl/feed.xml"))
     assert dutch.entries[0].title == "Versie van 1 maart 2022"

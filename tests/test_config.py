@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import read_settings
+from generator.config import read_settings, statement_settings
 from generator.errors import StatementError, flatten
 
 REPO_SETTINGS = Path(__file__).resolve().parents[1] / "statement" / "statement.toml"
@@ -93,7 +93,8 @@ def test_a_bom_and_crlf_line_ends_are_accepted(settings_file):
 def test_toml_syntax_error_names_its_line(settings_file, edit):
     edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
     error = only_problem(settings_file)
-    assert error.message.startswith("TOML syntax error")
+    assert error.message == "this text has no closing quote"
+    assert error.hint == 'end it on the same line with a quote: source_language = "nl"'
     assert error.line == line_of(settings_file, "source_language =")
     assert "(at line" not in error.message
 
@@ -109,13 +110,15 @@ def test_an_impossible_date_is_a_syntax_error_with_a_date_hint(settings_file, ed
     edit(settings_file, "effective = 2021-02-23", "effective = 2021-02-30")
     error = only_problem(settings_file)
     assert error.line == line_of(settings_file, "effective =")
-    assert "date that exists" in error.hint
+    assert error.message == "2021-02-30 is not a date that exists"
+    assert "write a real day, as YYYY-MM-DD" in error.hint
 
 
 def test_a_quoted_date_is_refused(settings_file, edit):
     edit(settings_file, "effective = 2021-02-23", 'effective = "2021-02-23"')
     error = only_problem(settings_file)
-    assert error.message == "'effective' must be a date, not '2021-02-23'"
+    assert error.message == "the date is in quotes, which makes it text"
+    assert error.hint == "remove the quotes: effective = 2021-02-23"
     assert error.line == line_of(settings_file, "effective =")
 
 
@@ -171,3 +174,18 @@ def test_missing_settings_file(tmp_path):
     error = only_problem(tmp_path / "statement.toml")
     assert error.path == tmp_path / "statement.toml"
     assert "missing" in error.message
+
+
+def test_every_toml_mistake_is_said_at_once_and_the_rest_still_read(settings_file, edit):
+    edit(settings_file, 'city = "Almere"', "city = Almere")
+    edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
+    edit(settings_file, 'kvk = "56150075"', 'kvk "56150075"')
+    settings, errors = statement_settings(settings_file)
+    assert [(e.line, e.message) for e in errors] == [
+        (line_of(settings_file, "source_language ="), "this text has no closing quote"),
+        (line_of(settings_file, "city = Almere"), "the value of 'city' is not in quotes"),
+        (line_of(settings_file, 'kvk "5615'), "'kvk' has no = before its value"),
+    ]
+    # read as they were meant: the texts are checked against these in the same run
+    assert settings.source_language == "nl"
+    assert dict(settings.facts)["city"] == "Almere" and dict(settings.facts)["kvk"] == "56150075"

@@ -58,7 +58,7 @@ def test_a_missing_catalog(project, languages):
     [error] = problems(project, languages)
     assert error.path == path
     assert error.message == "the catalog for 'en' is missing"
-    assert "make catalogs" in error.hint
+    assert "statement init" in error.hint
 
 
 def test_an_untranslated_message(project, languages, edit):

@@ -4,6 +4,7 @@ build, and no rendering at all when nothing changed."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -205,17 +206,27 @@ def test_a_damaged_cache_entry_is_rendered_again_not_published(
     good = (out / NAMES["nl", "2021-02-23"]).read_bytes()
     entry = next(p for p in (cache / "pdf").glob("*.pdf") if p.read_bytes() == good)
     entry.write_bytes(good[: len(good) // 2])  # a build killed while writing, a bad disk
+    (out / "statement.json").unlink()  # else the site, intact, would be kept as it is
     result = run_build(built.root, out, cache=cache)
     assert "PDFs: 1 rendered, 5 from the cache." in result.stdout
     assert (out / NAMES["nl", "2021-02-23"]).read_bytes() == good
 
 
 def test_a_missing_stylesheet_is_a_clear_error_and_the_site_stays(
-    built: StatementRepo, tmp_path: Path
+    built: StatementRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The project's own templates/ may leave any file to the tool; one the tool lacks too (a
+    broken installation) stops the build."""
+    from generator import defaults
+
     out = tmp_path / "site"
     assert run_build(built.root, out).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    installed = tmp_path / "installed"
+    for part in ("templates", "locales"):
+        shutil.copytree(defaults.builtin(part), installed / part)
+    (installed / "templates" / "print.css").unlink()
+    monkeypatch.setattr(defaults, "PACKAGE", installed / "generator")
     printed = built.root / "templates" / "print.css"
     kept = printed.read_bytes()
     printed.unlink()

@@ -233,9 +233,90 @@ def test_the_text_must_start_with_a_title(problems):
     ]
 
 
-def test_text_between_title_and_first_section(problems):
-    [error] = problems("# Privacy policy\n\nInleiding.\n\n## B {#b}\n\nTekst.\n")
-    assert (error.line, error.message) == (3, "text between the title and the first section")
+def test_text_between_title_and_first_section_is_the_introduction(read):
+    translation = read(
+        "# Privacy policy\n\nInleiding, zie [B](#b).\n\nMeer.\n\n## B {#b}\n\nTekst.\n"
+    )
+    intro = translation.intro
+    assert (intro.id, intro.heading, intro.line) == ("page-intro", "Privacy policy", 3)
+    assert intro.html == '<p>Inleiding, zie <a href="#b">B</a>.</p>\n<p>Meer.</p>\n'
+    assert intro.blocks == ("Inleiding, zie B.", "Meer.")
+    assert [part.id for part in translation.parts] == ["page-intro", "b"]
+    assert [section.id for section in translation.sections] == ["b"]
+
+
+def test_a_text_without_introduction_has_none(read):
+    translation = read(one_section("Tekst."))
+    assert translation.intro is None and translation.parts == translation.sections
+
+
+def test_a_problem_in_the_introduction_is_reported_on_its_line(problems):
+    [error] = problems("# Privacy policy\n\nInleiding\nmet {{nergens}}.\n\n## B {#b}\n\nTekst.\n")
+    assert (error.line, error.message) == (4, "unknown fact {{nergens}}")
+
+
+def test_sub_headings_get_anchors_of_their_section_and_words(read):
+    body = "Tekst.\n\n### Hoe lang?\n\nA.\n\n#### Über {{company}}\n\nB.\n\n### Hoe lang?\n\nC."
+    html = read(one_section(body)).sections[0].html
+    assert '<h3 id="retention-hoe-lang">Hoe lang?</h3>' in html
+    assert '<h4 id="retention-uber-ems-nederland-b-v">Über EMS Nederland B.V.</h4>' in html
+    assert '<h3 id="retention-hoe-lang-2">Hoe lang?</h3>' in html  # unique on the page
+
+
+def test_a_sub_heading_keeps_its_anchor_when_other_sections_change(read):
+    sub = "## B {#b}\n\nTekst.\n\n### Termijn\n\nX.\n"
+    alone = read(f"# T\n\n{sub}").sections[0].html
+    after = read(f"# T\n\n## A {{#a}}\n\nA.\n\n### Termijn\n\nY.\n\n{sub}").sections[1].html
+    assert alone == after and 'id="b-termijn"' in after
+
+
+def test_links_to_sub_headings_are_valid(read, problems):
+    text = "# T\n\nZie [x](#b-termijn).\n\n## B {#b}\n\n[y](#b-termijn)\n\n### Termijn\n\nX.\n"
+    assert read(text).intro.html == '<p>Zie <a href="#b-termijn">x</a>.</p>\n'
+    [error] = problems(text.replace("(#b-termijn)", "(#b-termijnen)", 1))
+    assert (error.line, error.message) == (3, "the link #b-termijnen goes to no section")
+
+
+def test_a_sub_heading_anchor_may_not_be_a_section_id(problems):
+    text = "# T\n\n## A {#a}\n\nA.\n\n### B\n\nX.\n\n## AB {#a-b}\n\nY.\n"
+    [error] = problems(text)
+    assert (error.line, error.message) == (7, "the sub-heading's anchor #a-b is also a section id")
+
+
+def test_a_gfm_table_is_rendered(read):
+    body = "| Doel | Termijn |\n| :--- | ---: |\n| Vragen | een `jaar` |"
+    section = read(one_section(body)).sections[0]
+    assert "<table>" in section.html and '<th style="text-align:left">Doel</th>' in section.html
+    assert '<td style="text-align:right">een <code>jaar</code></td>' in section.html
+    assert section.blocks == ("Doel", "Termijn", "Vragen", "een jaar")
+
+
+def test_a_fact_in_a_link_target_is_its_value(read):
+    body = "Mail [{{email}}](mailto:{{email}}) of [de site](https://{{website}}/privacy)."
+    html = read(one_section(body)).sections[0].html
+    assert html == (
+        '<p>Mail <a href="mailto:info@ems.claims">info@ems.claims</a> of '
+        '<a href="https://www.ems-csp.com/privacy">de site</a>.</p>\n'
+    )  # one link, not a link in a link, and no %7B%7B in the address
+
+
+def test_a_fact_in_a_link_target_is_checked_like_any_link(problems):
+    body = "Zie [x](mailto:{{nergens}}) en [y]({{website}})."
+    assert [(error.line, error.message) for error in problems(one_section(body))] == [
+        (5, "the link 'www.ems-csp.com' is not allowed"),
+        (5, "unknown fact {{nergens}}"),
+    ]
+
+
+def test_another_systems_tag_is_refused_not_published(problems):
+    [error] = problems(one_section("Tekst.\n\nBel ons: {{ site.data.contact }}."))
+    assert (error.line, error.message) == (7, "{{ site.data.contact }} is not a fact")
+    assert "company" in error.hint and "\\{" in error.hint
+
+
+def test_braces_written_as_text_stay_text(read):
+    html = read(one_section("Zo: \\{\\{ site.x }} en `{{ y.z }}`.")).sections[0].html
+    assert html == "<p>Zo: {{ site.x }} en <code>{{ y.z }}</code>.</p>\n"
 
 
 def test_a_section_without_text(problems):

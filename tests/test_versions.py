@@ -46,7 +46,7 @@ def test_two_versions_are_archived_in_every_language(repo: StatementRepo) -> Non
     old_nl = (site / "nl" / "2021-02-23" / "index.html").read_text(encoding="utf-8")
     assert RETENTION_NL in old_nl and RETENTION_NL_NEW not in old_nl
     assert "Dit is niet de huidige versie." in old_nl
-    assert '<time datetime="2022-03-01">1 maart 2022</time>' in old_nl  # in force until
+    assert '<time datetime="2022-02-28">28 februari 2022</time>' in old_nl  # its last day
     versions = index(repo)["versions"]
     assert [(v["date"], v["commit"]) for v in versions] == [
         ("2021-02-23", first),
