@@ -171,16 +171,19 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
     source = SourceFiles(root / "statement")
     statement, _ = attempt(lambda: statement_from(source, settings_from(source, placeholders=True)))
     if statement is None:  # the build's errors say why
-        return Examined(site, Report(tuple(sorted(set(findings), key=lambda f: f.order)), ()))
+        return Examined(site, Report(_ordered(findings), ()))
     coverage, found = _statement_findings(statement, source, root)
     versions, committed = _versions(root, None if unread else history)
     findings += found + _history_findings(versions, committed, statement)
     baseline, standing = _standing(root, history, committed)
     if baseline:
         findings = [dataclasses.replace(f, new=f.key not in standing) for f in findings]
-    ordered = tuple(sorted(set(findings), key=lambda f: f.order))
-    language = statement.settings.source_language
-    return Examined(site, Report(ordered, coverage, language, baseline))
+    report = Report(_ordered(findings), coverage, statement.settings.source_language, baseline)
+    return Examined(site, report)
+
+
+def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(set(findings), key=lambda f: f.order))
 
 
 def _site(
@@ -504,9 +507,11 @@ def as_text(report: Report, root: Path, verbose: bool = False) -> str:
 
 
 def _groups(report: Report) -> list[tuple[str, list[Finding]]]:
-    if report.baseline is None:
-        return [(f"Findings ({len(report.findings)}):", list(report.findings))] * bool(
-            report.findings
+    if report.baseline is None:  # nothing to compare with: one list
+        return (
+            [(f"Findings ({len(report.findings)}):", list(report.findings))]
+            if report.findings
+            else []
         )
     since = f"the version of {report.baseline} as committed"
     new = [f for f in report.findings if f.new]

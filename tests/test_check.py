@@ -437,3 +437,18 @@ def test_write_is_only_for_suggestions(project: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--root", str(project), "--write"])
     assert result.exit_code == 2
     assert "--write adds the suggested classes: use it with --suggest" in result.output
+
+
+def test_each_problem_of_the_build_has_the_kind_of_the_stage_that_found_it(project: Path) -> None:
+    edit(
+        project / "statement" / "statement.toml", "effective = 2021-02-23", "effective = 2021-02-30"
+    )
+    edit(project / "statement" / "en.md", "no. {{kvk}}", "no. {{kvk_number}}")
+    po = project / "locales" / "nl" / "LC_MESSAGES" / "messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Inhoud"', 'msgstr ""'), encoding="utf-8"
+    )
+    kinds = {(f["file"], f["kind"]) for f in findings(project) if f["severity"] == "error"}
+    assert ("statement/statement.toml", "settings") in kinds
+    assert ("statement/en.md", "text") in kinds
+    assert ("locales/nl/LC_MESSAGES/messages.po", "catalog") in kinds
