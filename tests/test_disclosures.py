@@ -85,6 +85,12 @@ def test_a_statement_that_something_is_not_done_makes_the_disclosure(
         ("Wij beperken de toegang tot de agenda tot onze medewerkers.", "nl", "right_restriction"),
         ("De server maakt automatisch elke nacht een back-up.", "nl", "automated_decisions"),
         ("Voor de in dit privacy statement genoemde doeleinden delen wij niets.", "nl", "purposes"),
+        (
+            "Wij verwerken gegevens van derden: degene op wie schade verhaald wordt.",
+            "nl",
+            "recipients",
+        ),
+        ("Third parties: the party from whom damage is recovered.", "en", "recipients"),
     ],
 )
 def test_a_near_miss_does_not_count(text: str, lang: str, disclosure: str) -> None:
