@@ -17,6 +17,7 @@ from generator.cli import main
 from generator.files import SourceFiles
 from generator.history import read_history
 from generator.release import working_statement
+from generator.suggest import with_classes
 
 ALWAYS_MISSING_IN_EMS = {"complaint", "right_portability", "automated_decisions"}
 
@@ -452,3 +453,10 @@ def test_each_problem_of_the_build_has_the_kind_of_the_stage_that_found_it(proje
     assert ("statement/statement.toml", "settings") in kinds
     assert ("statement/en.md", "text") in kinds
     assert ("locales/nl/LC_MESSAGES/messages.po", "catalog") in kinds
+
+
+def test_classes_go_inside_the_braces_of_the_heading_and_every_other_byte_stays() -> None:
+    data = b"\xef\xbb\xbf# T\r## A {#a}  \r\rText {x}.\r## B {#b .x}\r\nMore\n"
+    assert with_classes(data, {2: ["p", "q"], 5: ["r"]}) == (
+        b"\xef\xbb\xbf# T\r## A {#a .p .q}  \r\rText {x}.\r## B {#b .x .r}\r\nMore\n"
+    )
