@@ -43,6 +43,7 @@ KINDS = {
     "broken-link": "a link to a section, #id, goes to no section",
     "history": "the history in git breaks a rule of versions and dates",
     "catalog": "the page's own words in locales/ are missing or untranslated",
+    "word-list": "a word list check reads the disclosures with cannot be used",
     "build": "something else stopped the build",
     "missing-disclosure": "no section tells people something the GDPR always requires",
     "conditional-disclosure": "no section covers a disclosure the GDPR requires in some cases",
@@ -215,9 +216,11 @@ def _gdpr(statement: Statement, source: SourceFiles) -> tuple[tuple[Coverage, ..
     listed = disclosures()
     known = [d.id for d in listed]
     first = statement.translations[0]
-    evidence = statement_evidence(statement)
-    findings = [*_unknown_classes(statement, known), *_differing_classes(statement)]
-    findings += _unstated_classes(statement, evidence, listed)
+    evidence, unreadable = attempt(lambda: statement_evidence(statement))
+    evidence = evidence or ()
+    findings = [*map(_from_error, unreadable), *_unknown_classes(statement, known)]
+    findings += _differing_classes(statement)
+    findings += [] if unreadable else _unstated_classes(statement, evidence, listed)
     accepted = _accepted(source, known, findings)
     coverage = []
     for disclosure in listed:

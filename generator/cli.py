@@ -181,9 +181,9 @@ def _suggest(root: Path, write: bool) -> None:
 
     try:
         statement = working_statement(SourceFiles(root / "statement"))
+        found = suggestions(statement)
     except* StatementError as group:
         _stop(flatten(group), root, "No suggestions")
-    found = suggestions(statement)
     for line in suggestion_lines(statement, found, root):
         click.echo(line)
     if write and found:

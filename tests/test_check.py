@@ -460,3 +460,38 @@ def test_classes_go_inside_the_braces_of_the_heading_and_every_other_byte_stays(
     assert with_classes(data, {2: ["p", "q"], 5: ["r"]}) == (
         b"\xef\xbb\xbf# T\r## A {#a .p .q}  \r\rText {x}.\r## B {#b .x .r}\r\nMore\n"
     )
+
+
+@pytest.fixture
+def broken_word_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The word lists, with a mistake in the English one."""
+    import shutil
+
+    import generator.disclosures as reading
+
+    folder = tmp_path / "words"
+    shutil.copytree(Path(reading.__file__).parent / reading.WORDS_FOLDER, folder)
+    english = folder / "en.toml"
+    english.write_text(
+        english.read_text(encoding="utf-8").replace("outside ... EEA|EU|", "outside ... EEA|E-U|"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(reading, "WORDS_FOLDER", str(folder))
+    reading.word_lists.cache_clear()
+    yield english
+    reading.word_lists.cache_clear()
+
+
+def test_a_mistake_in_a_word_list_is_a_finding_and_headings_still_count(
+    project: Path, broken_word_list: Path
+) -> None:
+    found = findings(project)
+    (mistake,) = of_kind(found, "word-list").values()
+    assert mistake["line"] == line_of(broken_word_list, "outside ... EEA|E-U|")
+    assert "each choice of 'EEA|E-U|European|UK' must be one word" in mistake["message"]
+    assert set(of_kind(found, "missing-disclosure")) == ALWAYS_MISSING_IN_EMS
+    assert of_kind(found, "declared-not-stated") == {}
+    suggested = CliRunner().invoke(main, ["check", "--root", str(project), "--suggest"])
+    assert suggested.exit_code == 1
+    assert f"en.toml:{mistake['line']}: in the phrase" in suggested.stderr
+    assert "No suggestions: 1 problem(s) to fix." in suggested.stderr
