@@ -46,15 +46,14 @@ class Token:
 class Word:
     """One place in a phrase: its choices, each a stem or a prefix (`bewaar*`)."""
 
-    choices: tuple[tuple[str, bool], ...]  # (stem, or the folded prefix; is it a prefix)
+    stems: frozenset[str]  # a word whose stem is one of these
+    prefixes: tuple[str, ...]  # or a word, or its stem, that starts with one of these
     gap: int | None  # other words allowed before it; None: any
 
     def matches(self, token: Token) -> bool:
-        return any(
-            (token.text.startswith(form) or token.stem.startswith(form))
-            if prefix
-            else token.stem == form
-            for form, prefix in self.choices
+        return token.stem in self.stems or (
+            bool(self.prefixes)
+            and (token.text.startswith(self.prefixes) or token.stem.startswith(self.prefixes))
         )
 
 
@@ -145,7 +144,7 @@ def _stemmer(name: str | None) -> Callable[[str], str]:
     if name not in snowballstemmer.algorithms():
         hint = f"use one of: {', '.join(snowballstemmer.algorithms())}; or leave stemmer out"
         raise Unreadable(f"there is no stemmer '{name}'", "stemmer", hint)
-    return snowballstemmer.stemmer(name).stemWord
+    return functools.lru_cache(maxsize=1 << 16)(snowballstemmer.stemmer(name).stemWord)
 
 
 def _compiled(
@@ -164,7 +163,9 @@ def _phrase(written: str, stem: Callable[[str], str]) -> Phrase:
             gap = None
             continue
         for choices in _places(item, written):
-            words.append(Word(tuple(_choice(c, stem) for c in choices), gap))
+            forms = [_choice(choice, stem) for choice in choices]
+            stems = frozenset(form for form, prefix in forms if not prefix)
+            words.append(Word(stems, tuple(form for form, prefix in forms if prefix), gap))
             gap = NEAR
     if not words:
         hint = "write its words, or remove it"
@@ -205,8 +206,14 @@ def sentences(section: Section) -> Iterator[str]:
         yield from (part for part in SENTENCE_END.split(block) if part)
 
 
-def match(phrase: Phrase, found: list[Token]) -> tuple[int, int] | None:
-    """Where the phrase stands in a sentence's tokens: the first and last token, or None."""
+def match(
+    phrase: Phrase, found: list[Token], stems: set[str] | None = None
+) -> tuple[int, int] | None:
+    """Where the phrase stands in a sentence's tokens (whose stems are `stems`): the first and
+    last token, or None."""
+    stems = {token.stem for token in found} if stems is None else stems
+    if any(not word.prefixes and word.stems.isdisjoint(stems) for word in phrase.words):
+        return None  # a word it needs is not in the sentence: most phrases end here, quickly
     for start, token in enumerate(found):
         if phrase.words[0].matches(token):
             end = _rest(phrase.words[1:], found, start)
@@ -232,22 +239,26 @@ def section_evidence(section: Section, path: Path, words: WordList) -> list[Evid
     """Each disclosure the section states, with the first words that state it."""
     evidence: dict[str, Evidence] = {}
     for sentence in sentences(section):
-        found = tokens(sentence, words.stem)
-        for disclosure, phrases in words.phrases.items():
-            if disclosure in evidence or _excluded(words.unless.get(disclosure, ()), found):
-                continue
-            for phrase in phrases:
-                if where := match(phrase, found):
-                    said = sentence[found[where[0]].start : found[where[1]].end]
-                    evidence[disclosure] = Evidence(
-                        disclosure, words.lang, path, section.id, section.line, said, phrase.written
-                    )
-                    break
+        for disclosure, phrase, said in _stated(sentence, words, set(evidence)):
+            evidence[disclosure] = Evidence(
+                disclosure, words.lang, path, section.id, section.line, said, phrase.written
+            )
     return list(evidence.values())
 
 
-def _excluded(unless: tuple[Phrase, ...], found: list[Token]) -> bool:
-    return any(match(phrase, found) for phrase in unless)
+def _stated(sentence: str, words: WordList, done: set[str]) -> Iterator[tuple[str, Phrase, str]]:
+    """The disclosures a sentence states, of those not found yet: each with its phrase and the
+    words of the sentence that match it."""
+    found = tokens(sentence, words.stem)
+    stems = {token.stem for token in found}
+    for disclosure, phrases in words.phrases.items():
+        unless = words.unless.get(disclosure, ())
+        if disclosure in done or any(match(phrase, found, stems) for phrase in unless):
+            continue
+        for phrase in phrases:
+            if where := match(phrase, found, stems):
+                yield disclosure, phrase, sentence[found[where[0]].start : found[where[1]].end]
+                break
 
 
 def translation_evidence(translation: Translation) -> list[Evidence]:
