@@ -47,7 +47,9 @@ def test_a_typo_fix_is_committed_with_the_editorial_trailer_and_keeps_the_date(r
     assert "persoonsgegevenss" in (repo.root / "site/nl/2021-02-23/index.html").read_text()
 
 
-def test_a_new_version_is_committed_with_its_date(repo) -> None:
+def test_a_new_version_is_committed_with_its_date(repo, monkeypatch) -> None:
+    for moment in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # before its date: not backdated
+        monkeypatch.setenv(moment, "2022-02-15T12:00:00+01:00")
     repo.edit("nl.md", *TYPO)
     repo.new_version("2022-03-01", "Nieuw.", "New.")
     done = statement(repo, "--version")
