@@ -585,7 +585,7 @@ def _finding_json(finding: Finding, root: Path) -> dict:
         "severity": finding.severity,
         "fix": finding.hint,
         "new": finding.new,
-        "evidence": [_evidence_json(e, root) for e in finding.evidence],
+        "evidence": [evidence_json(e, root) for e in finding.evidence],
     }
 
 
@@ -597,12 +597,12 @@ def _coverage_json(coverage: Coverage, root: Path) -> dict:
         "required": disclosure.when,
         "status": coverage.status,
         "declared_by": list(coverage.sections),
-        "evidence": [_evidence_json(e, root) for e in coverage.evidence],
+        "evidence": [evidence_json(e, root) for e in coverage.evidence],
         "accepted": coverage.accepted,
     }
 
 
-def _evidence_json(evidence: Evidence, root: Path) -> dict:
+def evidence_json(evidence: Evidence, root: Path) -> dict:
     return {
         "language": evidence.lang,
         "section": evidence.section,

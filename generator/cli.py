@@ -165,7 +165,7 @@ def check(
     if write and not suggest:
         raise click.UsageError("--write adds the suggested classes: use it with --suggest")
     if suggest:
-        _suggest(root, write)
+        _suggest(root, write, output)
         return
     from .check import as_json, as_text, examine
 
@@ -174,25 +174,27 @@ def check(
     sys.exit(1 if report.to_fix else 0)
 
 
-def _suggest(root: Path, write: bool) -> None:
+def _suggest(root: Path, write: bool, output: str) -> None:
     from .files import SourceFiles
     from .release import working_statement
-    from .suggest import suggestion_lines, suggestions, write_suggestions
+    from .suggest import suggestion_lines, suggestions, suggestions_json, write_suggestions
 
     try:
         statement = working_statement(SourceFiles(root / "statement"))
         found = suggestions(statement)
     except* StatementError as group:
         _stop(flatten(group), root, "No suggestions")
-    for line in suggestion_lines(statement, found, root):
-        click.echo(line)
+    if output == "json":
+        click.echo(suggestions_json(statement, found, root))
+    else:
+        click.echo("\n".join(suggestion_lines(statement, found, root)))
+    aside = output == "json"  # the JSON alone on stdout, for a script to read
     if write and found:
         changed = write_suggestions(statement, found)
         shown = " and ".join(str(path.relative_to(root)) for path in changed)
-        click.echo(
-            f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
-        )
-    elif found:
+        said = f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
+        click.echo(said, err=aside)
+    elif found and not aside:
         click.echo(
             "bin/statement check --suggest --write adds them to the headings in every language."
         )

@@ -7,11 +7,12 @@ its line ends, its spacing) stays exactly as the editor left it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import disclosures
+from .check import disclosures, evidence_json
 from .disclosures import Evidence, statement_evidence
 from .errors import StatementError
 from .model import Statement
@@ -54,6 +55,25 @@ def suggestion_lines(statement: Statement, found: tuple[Suggestion, ...], root: 
             f"  {heading.where(root)} #{suggestion.section}: .{suggestion.disclosure} ({words})"
         )
     return lines
+
+
+def suggestions_json(statement: Statement, found: tuple[Suggestion, ...], root: Path) -> str:
+    """The suggestions for a script: each section, class and the evidence for it."""
+    first = statement.translations[0]
+    return json.dumps(
+        [
+            {
+                "section": suggestion.section,
+                "class": suggestion.disclosure,
+                "file": StatementError(first.path, None, "", "").where(root),
+                "line": first.by_id[suggestion.section].line,
+                "evidence": [evidence_json(e, root) for e in suggestion.evidence],
+            }
+            for suggestion in found
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def write_suggestions(statement: Statement, found: tuple[Suggestion, ...]) -> list[Path]:

@@ -495,3 +495,17 @@ def test_a_mistake_in_a_word_list_is_a_finding_and_headings_still_count(
     assert suggested.exit_code == 1
     assert f"en.toml:{mistake['line']}: in the phrase" in suggested.stderr
     assert "No suggestions: 1 problem(s) to fix." in suggested.stderr
+
+
+def test_suggestions_as_json_for_a_script(project: Path) -> None:
+    for lang in ("nl", "en"):
+        edit(project / "statement" / f"{lang}.md", " .right_access", "")
+    code, out = check(project, "--suggest", "--format", "json")
+    assert code == 0
+    rights = next(s for s in json.loads(out) if s["class"] == "right_access")
+    assert rights["section"] == "rights"
+    assert rights["line"] == line_of(project / "statement" / "nl.md", "{#rights")
+    assert [(e["language"], e["words"]) for e in rights["evidence"]] == [
+        ("nl", "inzage"),
+        ("en", "right of access"),
+    ]
