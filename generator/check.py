@@ -166,7 +166,7 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
     statement; every finding, whatever fails. The history is read once, for the build and the
     checks."""
     cache = cache or root / CACHE
-    history, unread = attempt(lambda: read_history(root, cache / "history.json"))
+    history, unread = attempt(lambda: read_history(root))
     site, errors = (None, unread) if unread else _site(root, cache, history, today)
     findings = [_from_error(error) for error in errors]
     source = SourceFiles(root / "statement")
@@ -475,8 +475,8 @@ def _undated_changes(committed: Version, statement: Statement) -> list[Finding]:
         section = next((s for s in translation.sections if s.id == section_id), None)
         message = f"#{section_id} says something new, but the date is still {day}"
         hint = (
-            "for a new version, run statement release --date YYYY-MM-DD; for a typo fix that "
-            "changes no meaning, commit it with the trailer 'Editorial: <reason>'"
+            "for a new version, run bin/statement release --date YYYY-MM-DD; for a typo fix that "
+            'changes no meaning, commit it with bin/statement commit --editorial "<reason>"'
         )
         findings.append(
             Finding(

@@ -201,18 +201,22 @@ def _reordered_translation(project, edit):
     text = move_section(read(_en(project)), "## With whom", before="## Retention period")
     _en(project).write_text(text, encoding="utf-8")
     line = line_of(_en(project), "## With whom")
-    return f"statement/en.md:{line}", "section 5 should be 'retention' as in nl.md"
+    return (
+        f"statement/en.md:{line}",
+        "the section 'recipients' is out of order: nl.md has 'retention'",
+    )
 
 
 def _dropped_section(project, edit):
     _en(project).write_text(move_section(read(_en(project)), "## Security", None), "utf-8")
     line = line_of(_en(project), "## Rights of data subjects")
-    return f"statement/en.md:{line}", "section 7 should be 'security' as in nl.md, but is 'rights'"
+    return f"statement/en.md:{line}", "the section 'security' is missing (in nl.md it comes after"
 
 
 def _dropped_last_section(project, edit):
     _en(project).write_text(move_section(read(_en(project)), "## Contact", None), "utf-8")
-    return "statement/en.md: ", "section 10 should be 'contact' as in nl.md"
+    line = line_of(_en(project), "## Changes to")
+    return f"statement/en.md:{line}", "the section 'contact' is missing (in nl.md it comes after"
 
 
 def _missing_language_file(project, edit):
