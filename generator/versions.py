@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import setting_line, settings_with_problems
 from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
-from .errors import StatementError, attempt, raise_all
+from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
 from .model import Settings, Statement, Version
@@ -125,6 +125,7 @@ def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     return read_versions(folder, history).versions
 
 
+@stage("history")
 def read_versions(folder: Path, history: History | None) -> Versions:
     """The versions, with a note on each commit that was passed over."""
     if history is None or not history.revisions:
