@@ -158,15 +158,20 @@ def check(root: Path, cache: Path | None, output: str, today) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
+@click.option(
+    "--far-ahead",
+    is_flag=True,
+    help="Confirm a date more than a year ahead (else refused as a likely mistyped year).",
+)
 @TODAY
-def release_command(root: Path, day, today) -> None:
+def release_command(root: Path, day, far_ahead: bool, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
     from .release import release
 
     root = root.resolve()
     try:
-        released = release(root, day.date(), _day(today))
+        released = release(root, day.date(), _day(today), far_ahead)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(
@@ -218,23 +223,32 @@ def _warn_backdated(released: Released) -> None:
     help="A new version: statement.toml has its new date and [summary].",
 )
 @click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
-def commit_command(root: Path, reason: str | None, new_version: bool, message: str | None) -> None:
+@click.option(
+    "--backdated",
+    metavar="REASON",
+    help="With --version: why the new version applies from a day before today.",
+)
+def commit_command(
+    root: Path, reason: str | None, new_version: bool, message: str | None, backdated: str | None
+) -> None:
     """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
     with the message the build expects; only statement/ is committed."""
     if (reason is None) == (not new_version):
         raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    if backdated is not None and not new_version:
+        raise click.UsageError("--backdated goes with --version: only a new version has a date")
     root = root.resolve()
     try:
         from .commit import commit as commit_statement
 
-        done = commit_statement(root, reason, message)
+        done = commit_statement(root, reason, message, backdated)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
-    if done.trailer:
-        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
-    else:
-        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
+    for trailer in done.trailer.split("\n") if done.trailer else ():
+        click.echo(f"  with the trailer '{trailer}'")
+    kind = "the date stays" if reason is not None else "a new version, in force from"
+    click.echo(f"  {kind} {done.day.isoformat()}.")
 
 
 @main.command()

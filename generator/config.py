@@ -73,12 +73,27 @@ def settings_with_problems(
     timezone = _timezone(data, where, errors)
     mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
     errors = [*syntax, *(error for error in errors if error.line not in mended)]
+    if syntax and source_language not in [language.code for language in languages]:
+        languages, source_language = _languages_of_files(source, source_language)
+        errors = syntax  # the rest follows from the mistakes: the texts are what is left to check
     if source_language not in [language.code for language in languages]:
         return None, errors
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
     facts += missing
     return Settings(effective, source_language, ordered, facts, base_url, summary, timezone), errors
+
+
+def _languages_of_files(source: SourceFiles, wanted: str) -> tuple[list[Language], str]:
+    """When the languages cannot be read for a TOML mistake: those the texts' file names give
+    (nl.md: nl, with babel's locale nl), so that the texts are still checked in the same run."""
+    names = (
+        source.blobs if source.blobs is not None else [p.name for p in source.folder.glob("*.md")]
+    )
+    codes = sorted(n[:-3] for n in names if n.endswith(".md") and LANGUAGE_CODE.fullmatch(n[:-3]))
+    languages = [Language(code, code, code) for code in codes if dates.is_known_locale(code)]
+    found = [language.code for language in languages]
+    return languages, wanted if wanted in found else (found[0] if found else wanted)
 
 
 def _parse(path: Path, text: str) -> dict:
