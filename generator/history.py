@@ -49,9 +49,9 @@ class Revision:
     def short(self) -> str:
         return self.commit[:7]
 
-    def as_commit(self) -> Commit:
+    def as_commit(self, changed: bool = True) -> Commit:
         when = datetime.fromisoformat(self.committed) if self.committed else None
-        return Commit(self.commit, when, self.editorial, self.backdated)
+        return Commit(self.commit, when, self.editorial, self.backdated, changed)
 
 
 @dataclass(frozen=True)
