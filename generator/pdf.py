@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import StatementError
 from .model import Document, Stored
+from .workers import each_result
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
 CACHE_FORMAT = "1"
@@ -100,21 +101,10 @@ def _render_all(
 def _results(jobs: list[tuple[Document, bytes]], assets: dict[str, bytes]) -> Iterator:
     """Each job's (PDF, failure), in order, as the workers finish them; the assets go to each
     worker once, not with every job."""
+    import weasyprint  # noqa: F401 - once here, so that forked workers do not import it again
+
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers == 1:
-        _use_assets(assets)
-        yield from map(_render_job, jobs)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import weasyprint  # noqa: F401 - once here, so that the forked workers do not import it again
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_use_assets, initargs=(assets,)
-    ) as pool:
-        yield from pool.map(_render_job, jobs)
+    return each_result(_render_job, jobs, workers, _use_assets, (assets,))
 
 
 HINT = "reinstall the project (make site) so that its fonts and stylesheets are in place; if it persists, report it"
