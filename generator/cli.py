@@ -70,6 +70,13 @@ def _day(today) -> date | None:
     is_flag=True,
     help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
 )
+@click.option(
+    "--reuse",
+    metavar="SITE",
+    default=None,
+    help="The site published before (a folder, or its https:// address): take its PDFs where "
+    "nothing they are made from changed, checked against the hashes its statement.json lists.",
+)
 @TODAY
 def build(
     root: Path,
@@ -78,6 +85,7 @@ def build(
     release: bool,
     allow_shallow: bool,
     no_pdf: bool,
+    reuse: str | None,
     today,
 ) -> None:
     """Build the site: every version in every language, changelog, feeds and PDFs."""
@@ -85,11 +93,14 @@ def build(
     out = out or root / "site"
     if release and no_pdf:
         raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
+    if reuse and "://" in reuse and not reuse.startswith("https://"):
+        raise click.UsageError("--reuse takes a folder or an https:// address")
     options = {
         "release": release,
         "allow_shallow": allow_shallow,
         "pdfs": not no_pdf,
         "today": _day(today),
+        "reuse": reuse,
     }
     cache = cache or root / fingerprint.CACHE
     inputs = fingerprint.inputs(root, options)

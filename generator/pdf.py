@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import StatementError
 from .model import Document, Stored
+from .reuse import Published, reused
 from .workers import each_result
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
@@ -28,18 +29,45 @@ class Rendered:
     files: dict[str, Stored]  # path in the site -> the PDF, kept in the cache
     rendered: int  # made by WeasyPrint in this build
     cached: int  # taken from the cache
+    made_from: dict[str, str]  # path -> the hash of all it was made from (its cache key)
+    reused: int = 0  # taken from the site published before (--reuse)
 
 
 def render_documents(
-    documents: tuple[Document, ...], site: dict[str, bytes], cache: Path
+    documents: tuple[Document, ...],
+    site: dict[str, bytes],
+    cache: Path,
+    published: Published | None = None,
 ) -> Rendered:
     """Every document as PDF, into the cache: from the cache where its input is unchanged, else
-    rendered in parallel. No PDF is held in memory: a build of thousands stays small."""
+    from the published site (--reuse), else rendered in parallel. No PDF is held in memory: a
+    build of thousands stays small."""
     keys = {document.path: _key(document, site) for document in documents}
     files = {d.path: stored for d in documents if (stored := _from_cache(cache, keys[d.path]))}
+    cached = len(files)
+    files |= _reuse([d for d in documents if d.path not in files], keys, cache, published)
     todo = [d for d in documents if d.path not in files]
     files |= _render_all(todo, site, cache, keys)
-    return Rendered(files, len(todo), len(documents) - len(todo))
+    reused = len(documents) - len(todo) - cached
+    return Rendered(files, len(todo), cached, keys, reused)
+
+
+def pdf_checks(documents: Rendered) -> dict[str, dict[str, str]]:
+    """What statement.json publishes of each PDF, for a later build's --reuse."""
+    return {
+        path: {"sha256": stored.sha256, "made_from": documents.made_from[path]}
+        for path, stored in sorted(documents.files.items())
+    }
+
+
+def _reuse(
+    documents: list[Document], keys: dict[str, str], cache: Path, published: Published | None
+) -> dict[str, Stored]:
+    """The published PDFs made from what these would be made from, into the cache."""
+    if published is None:
+        return {}
+    found = {d.path: reused(published, d.path, keys[d.path]) for d in documents}
+    return {path: _to_cache(cache, keys[path], data) for path, data in found.items() if data}
 
 
 def _key(document: Document, site: dict[str, bytes]) -> str:
