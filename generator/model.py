@@ -98,6 +98,7 @@ class Commit:
     committed: datetime | None  # with the committer's offset
     editorial: str = ""  # the reason in its `Editorial:` trailer
     backdated: str = ""  # the reason in its `Backdated:` trailer
+    changed: bool = True  # it changed what the version says (a comment or reflow does not)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from . import dates
 from .blame import changed_last
-from .errors import StatementError, flatten, raise_all
+from .errors import StatementError, flatten, raise_all, stage
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
@@ -57,6 +57,7 @@ def read_statement(root: Path, settings: Settings) -> Statement:
     return statement_from(SourceFiles(root), settings)
 
 
+@stage("text")
 def statement_from(source: SourceFiles, settings: Settings, cache: dict | None = None) -> Statement:
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
@@ -91,6 +92,7 @@ def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
     return parse_translation(read_text(path, f"the {lang} text {path.name}"), path, lang, settings)
 
 
+@stage("text")
 def parse_translation(
     text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
 ) -> Translation:
@@ -614,7 +616,12 @@ def _broken_anchors(
     known = ", ".join(sorted(section.id for section in translation.sections))
     return [
         StatementError(
-            path, line, f"the link #{anchor} goes to no section", f"link to one of: {known}"
+            path,
+            line,
+            f"the link #{anchor} goes to no section",
+            f"link to one of: {known}",
+            kind="broken-link",
+            about=anchor,
         )
         for anchor, line in anchors
         if anchor not in ids
