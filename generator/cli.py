@@ -135,18 +135,69 @@ CACHE = click.option(
     "output",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="text for people; json for CI, a list of findings.",
+    help="text for people; json for CI: the findings and every disclosure, with evidence.",
+)
+@click.option(
+    "--verbose", is_flag=True, help="Add how to fix each finding, and every disclosure's evidence."
+)
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="List the heading classes each section's words support and its heading does not declare.",
+)
+@click.option(
+    "--write", is_flag=True, help="With --suggest: add them to the headings, in every language."
 )
 @TODAY
-def check(root: Path, cache: Path | None, output: str, today) -> None:
+def check(
+    root: Path,
+    cache: Path | None,
+    output: str,
+    verbose: bool,
+    suggest: bool,
+    write: bool,
+    today,
+) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
-    required disclosures, stale translations, undated changes and unused facts."""
+    required disclosures (declared by a heading or found in the words), stale translations,
+    undated changes and unused facts."""
+    root = root.resolve()
+    if write and not suggest:
+        raise click.UsageError("--write adds the suggested classes: use it with --suggest")
+    if suggest:
+        _suggest(root, write, output)
+        return
     from .check import as_json, as_text, examine
 
-    root = root.resolve()
     report = examine(root, cache, _day(today)).report
-    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root, verbose)))
     sys.exit(1 if report.to_fix else 0)
+
+
+def _suggest(root: Path, write: bool, output: str) -> None:
+    from .files import SourceFiles
+    from .release import working_statement
+    from .suggest import suggestion_lines, suggestions, suggestions_json, write_suggestions
+
+    try:
+        statement = working_statement(SourceFiles(root / "statement"))
+        found = suggestions(statement)
+    except* StatementError as group:
+        _stop(flatten(group), root, "No suggestions")
+    if output == "json":
+        click.echo(suggestions_json(statement, found, root))
+    else:
+        click.echo(_safe("\n".join(suggestion_lines(statement, found, root))))
+    aside = output == "json"  # the JSON alone on stdout, for a script to read
+    if write and found:
+        changed = write_suggestions(statement, found)
+        shown = " and ".join(str(path.relative_to(root)) for path in changed)
+        said = f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
+        click.echo(said, err=aside)
+    elif found and not aside:
+        click.echo(
+            "bin/statement check --suggest --write adds them to the headings in every language."
+        )
 
 
 @main.command(name="release")
@@ -223,23 +274,32 @@ def _warn_backdated(released: Released) -> None:
     help="A new version: statement.toml has its new date and [summary].",
 )
 @click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
-def commit_command(root: Path, reason: str | None, new_version: bool, message: str | None) -> None:
+@click.option(
+    "--backdated",
+    metavar="REASON",
+    help="With --version: why the new version applies from a day before today.",
+)
+def commit_command(
+    root: Path, reason: str | None, new_version: bool, message: str | None, backdated: str | None
+) -> None:
     """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
     with the message the build expects; only statement/ is committed."""
     if (reason is None) == (not new_version):
         raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    if backdated is not None and not new_version:
+        raise click.UsageError("--backdated goes with --version: only a new version has a date")
     root = root.resolve()
     try:
         from .commit import commit as commit_statement
 
-        done = commit_statement(root, reason, message)
+        done = commit_statement(root, reason, message, backdated)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
-    if done.trailer:
-        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
-    else:
-        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
+    for trailer in done.trailer.split("\n") if done.trailer else ():
+        click.echo(f"  with the trailer '{trailer}'")
+    kind = "the date stays" if reason is not None else "a new version, in force from"
+    click.echo(f"  {kind} {done.day.isoformat()}.")
 
 
 @main.command()
@@ -283,7 +343,7 @@ def serve(root: Path, cache: Path | None, port: int, today) -> None:
 
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo, _day(today))
+        serve_preview(root, port, cache, _echo_safely, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 
@@ -337,7 +397,7 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 
@@ -346,8 +406,22 @@ def _report(errors: list[StatementError], root: Path) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     errors = [unique[key] for key in sorted(unique)]
     for error in errors:
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+# Control characters but tab and line end: an escape sequence in an editor's text (a reason in
+# [accepted_gaps], a quoted TOML key) would clear the terminal, hide text or retitle the window.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Text as the terminal may show it: each control character written as its code, \\x1b."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _echo_safely(text: str = "", **options) -> None:
+    click.echo(_safe(text), **options)
 
 
 def _where(error: StatementError, root: Path) -> str:
