@@ -510,3 +510,20 @@ def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementR
     out = built(repo)  # an older one: its commits can no longer be mended
     assert "The version of 2022-03-01 has no summary in en (published as it was committed)." in out
     assert versions(repo) == ["2021-02-23", "2022-03-01", "2023-01-01"]
+
+
+def test_a_link_defined_in_another_section_is_read_as_the_page_reads_it(
+    repo: StatementRepo,
+) -> None:
+    repo.edit("nl.md", RETENTION_NL, f"{RETENTION_NL} (zie [de AP][ap])")
+    text = (repo.statement / "nl.md").read_text(encoding="utf-8")
+    (repo.statement / "nl.md").write_text(
+        text + "\n[ap]: https://autoriteitpersoonsgegevens.nl/\n", encoding="utf-8"
+    )
+    repo.commit("Verwijzing" + EDITORIAL)
+    built(repo)
+    page = (repo.root / "site" / "nl" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://autoriteitpersoonsgegevens.nl/">de AP</a>' in page
+    repo.edit("nl.md", "https://autoriteitpersoonsgegevens.nl/", "https://example.com/")
+    sha = repo.commit("Andere verwijzing")
+    refused(repo, sha, "nl: retention")
