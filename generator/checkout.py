@@ -27,8 +27,6 @@ def checked(read: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(read)
     def reading(root: Path, *args, **kwargs) -> T:
-        if (cache := kwargs.get("cache", args[0] if args else None)) is not None:
-            writable_cache(cache.parent)  # the build's cache: history.json, and the PDFs beside it
         top = repository_top(root)
         if top is None:
             return read(root, *args, **kwargs)  # not in git: it reads no history either
