@@ -207,7 +207,8 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
 
 
 def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
-    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    shown = [s for p in parts for s in (*p.sections, *([p.intro] if p.intro else []))]
+    size = sum(len(section.html) + len(section.heading) for section in shown)
     if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
         return []
     message = f"the text makes a page of more than {MAX_PAGE:,} characters"
