@@ -31,6 +31,7 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def read_settings(path: Path) -> Settings:
@@ -72,12 +73,27 @@ def settings_with_problems(
     timezone = _timezone(data, where, errors)
     mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
     errors = [*syntax, *(error for error in errors if error.line not in mended)]
+    if syntax and source_language not in [language.code for language in languages]:
+        languages, source_language = _languages_of_files(source, source_language)
+        errors = syntax  # the rest follows from the mistakes: the texts are what is left to check
     if source_language not in [language.code for language in languages]:
         return None, errors
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
     facts += missing
     return Settings(effective, source_language, ordered, facts, base_url, summary, timezone), errors
+
+
+def _languages_of_files(source: SourceFiles, wanted: str) -> tuple[list[Language], str]:
+    """When the languages cannot be read for a TOML mistake: those the texts' file names give
+    (nl.md: nl, with babel's locale nl), so that the texts are still checked in the same run."""
+    names = (
+        source.blobs if source.blobs is not None else [p.name for p in source.folder.glob("*.md")]
+    )
+    codes = sorted(n[:-3] for n in names if n.endswith(".md") and LANGUAGE_CODE.fullmatch(n[:-3]))
+    languages = [Language(code, code, code) for code in codes if dates.is_known_locale(code)]
+    found = [language.code for language in languages]
+    return languages, wanted if wanted in found else (found[0] if found else wanted)
 
 
 def _parse(path: Path, text: str) -> dict:
@@ -224,7 +240,17 @@ def _facts(data: dict, where: _Locator, errors: list) -> tuple[tuple[str, str], 
         if name not in table:
             hint = f'add {name} = "…" under [facts]'
             errors.append(where.error(f"the fact '{name}' is missing", hint, "facts"))
-    return tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
+    facts = tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
+    _email(dict(facts).get("email"), where, errors)
+    return facts
+
+
+def _email(value: str | None, where: _Locator, errors: list) -> None:
+    """One plain address: a mailto: link carries anything after a ? (a bcc=, a body=) along."""
+    if value is not None and not EMAIL.fullmatch(value):
+        hint = 'write one e-mail address and nothing else: email = "privacy@example.com"'
+        message = f"the fact 'email' is not an e-mail address: {value!r}"
+        errors.append(where.error(message, hint, "email", "facts"))
 
 
 def _fact(name: str, value: object, where: _Locator, errors: list) -> tuple[str, str] | None:
@@ -243,7 +269,11 @@ def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
     value = data.get("base_url")
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"https?://[^\s\"'<>]+", value):
+    if (
+        isinstance(value, str)
+        and re.fullmatch(r"https?://[^\s\"'<>]+", value)
+        and not unprintable(value)
+    ):
         return value if value.endswith("/") else value + "/"
     hint = (
         'write the address the site is published at: base_url = "https://www.example.com/privacy/"'

@@ -60,8 +60,19 @@ def _where(message: str, lines: list[str]) -> tuple[int, str]:
     reason = message[: found.start()] if found else message
     if found and found.group(1):
         return min(int(found.group(1)), len(lines)), reason
+    if opened := _open_long_text(lines):
+        return opened, "Unterminated long text"
     filled = [n for n, line in enumerate(lines, 1) if line.strip()]
     return (filled[-1] if filled else 1), reason
+
+
+def _open_long_text(lines: list[str]) -> int | None:
+    """The line where a text in triple quotes begins that nothing ends."""
+    opened = None
+    for number, line in enumerate(lines, 1):
+        for _ in range(line.count('"""') + line.count("'''")):
+            opened = None if opened else number
+    return opened
 
 
 def explained(reason: str, lines: list[str], number: int) -> tuple[str, str]:
@@ -70,6 +81,13 @@ def explained(reason: str, lines: list[str], number: int) -> tuple[str, str]:
     key = _key(line)
     value = line.split("=", 1)[1].strip() if "=" in line else ""
     mended = _mended(reason, line) or f'{key} = "…"'
+    if reason == "Unterminated long text":
+        return (
+            "this text in triple quotes has no end",
+            f'end it with """ where it should end: {key} = """…"""',
+        )
+    if reason.startswith("Unclosed"):  # an inline table, { … }, or a list, [ … ]
+        return "a { or [ on this line is not closed", f"close it on the same line: {mended}"
     if reason.startswith(("Illegal character '\\n'", "Unterminated string")) and _open_quote(line):
         return "this text has no closing quote", f"end it on the same line with a quote: {mended}"
     if reason.startswith("Expected '=' after a key") and (odd := ODD_SPACE.search(line)):
@@ -81,6 +99,9 @@ def explained(reason: str, lines: list[str], number: int) -> tuple[str, str]:
             f"'{key}' has no = before its value",
             f"write an = between the name and the value: {mended}",
         )
+    if reason.startswith("Cannot overwrite a value") and line.lstrip().startswith("["):
+        message = f"the table [{_table(line)}] is there twice, or clashes with a setting before it"
+        return message, "keep one of them and delete the other"
     if reason.startswith("Cannot overwrite a value"):
         return (
             f"'{key}' is set twice{_first(lines, number, key)}",
@@ -140,6 +161,8 @@ def _mended(reason: str, line: str) -> str:
     """The line as it was most likely meant, or nothing when that cannot be told."""
     if reason.startswith(("Cannot overwrite", "Cannot declare")):
         return ""  # the first one stands
+    if reason == "Unterminated long text":
+        return line + ('"""' if '"""' in line else "'''")
     if line.lstrip().startswith("["):
         return f"[{_table(line)}]" if "[[" not in line else ""
     key = _key(line)
@@ -147,13 +170,24 @@ def _mended(reason: str, line: str) -> str:
         return ""
     rest = ODD_SPACE.sub(" ", line[line.index(key) + len(key) :]).strip()
     value = rest.split("=", 1)[1].strip() if rest.startswith("=") else rest
-    for candidate in (value, f'"{value}"', f'"{_unquoted(value)}"'):
+    for candidate in (value, _closed(value), f'"{value}"', f'"{_unquoted(value)}"'):
         try:
             tomllib.loads(f"{key} = {candidate}")
             return f"{key} = {candidate}"
         except tomllib.TOMLDecodeError:
             continue
     return ""
+
+
+def _closed(value: str) -> str:
+    """The value with the { and [ it leaves open closed, innermost first."""
+    stack = []
+    for char in value:
+        if char in "{[":
+            stack.append("}" if char == "{" else "]")
+        elif char in "}]" and stack:
+            stack.pop()
+    return value + "".join(reversed(stack))
 
 
 def _unquoted(value: str) -> str:

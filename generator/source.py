@@ -7,6 +7,8 @@ images and links with unsafe schemes are refused, never passed through.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import itertools
 import re
 import unicodedata
@@ -24,18 +26,20 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from . import dates
+from .blame import changed_last
 from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
-SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
-FENCE = re.compile(r"(```|~~~)")
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
+FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
+SECTION_PROBLEMS = ("this line is not a heading", "the text has no sections")  # its own messages
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
 FACT_IN_HREF = re.compile(
@@ -43,6 +47,9 @@ FACT_IN_HREF = re.compile(
 )  # {{email}} as markdown-it encodes it
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
+# The most characters a page's text may have: 25 million, twice what the largest file of
+# statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
+MAX_PAGE = 25_000_000
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -60,16 +67,24 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
             key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            path = source.path(name)
             if key not in cache:
-                path = source.path(name)
-                cache[key] = parse_translation(text, path, language.code, settings, cache)
-            translations.append(cache[key])
+                found = _translation(text, path, language.code, settings, cache)
+                errors.extend(found[1])
+                cache.update({} if found[1] else {key: found[0]})
+                translations.append(found[0])
+            else:  # read in another commit, it is named as this commit's file
+                translations.append(_named(cache[key], path))
         except* StatementError as group:
             errors.extend(flatten(group))
-    if not errors:
-        errors.extend(_mismatched_sections(translations))
+    # sections compared even when a text has other mistakes: every kind of problem in one run
+    errors.extend(_mismatched_sections(translations, settings.source_language, errors))
     raise_all(errors)
     return Statement(settings, tuple(translations))
+
+
+def _named(translation: Translation, path: Path) -> Translation:
+    return translation if translation.path == path else replace(translation, path=path)
 
 
 def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
@@ -82,6 +97,15 @@ def parse_translation(
     """One language's text. It is read a stretch at a time (the title, then each section): a
     section read before, with the same facts, is not parsed again, so that the versions of a long
     history, which mostly share their sections, cost little more than the sections they change."""
+    translation, errors = _translation(text, path, lang, settings, cache)
+    raise_all(errors)
+    return translation
+
+
+def _translation(
+    text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
+) -> tuple[Translation, list[StatementError]]:
+    """The translation as far as it reads, and its problems."""
     facts = settings.fact_values | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
@@ -95,12 +119,12 @@ def parse_translation(
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
+    errors.extend(_too_large(parts, path))
     anchors = [anchor for part in parts for anchor in part.anchors]
     targets = [target for part in parts for target in part.targets]
     errors.extend(_clashing_targets(sections, targets, path))
     errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
-    raise_all(errors)
-    return translation
+    return translation, errors
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,7 @@ class _Part:
     errors: tuple[StatementError, ...]
     intro: Section | None = None
     targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
+    grown: int = 0  # the characters its facts added
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -123,6 +148,7 @@ class _Part:
             tuple(_moved(error, offset) for error in self.errors),
             self.intro and replace(self.intro, line=self.intro.line + offset),
             tuple((target, line + offset) for target, line in self.targets),
+            self.grown,
         )
 
 
@@ -144,7 +170,9 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
     used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if key in cache:
-        return cache[key].moved(offset)
+        if (key, offset) not in cache:  # where it stood before, most often: made once
+            cache[(key, offset)] = cache[key].moved(offset)
+        return cache[(key, offset)]
     part = _read_part(md, chunk, offset == 0, path, facts)
     if not part.errors:
         cache[key] = part  # one with problems is read again, so its messages name this file
@@ -167,7 +195,17 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
     anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
-    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets)
+    grown = env.get("grown", 0)
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown)
+
+
+def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
+    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
+        return []
+    message = f"the text makes a page of more than {MAX_PAGE:,} characters"
+    hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
+    return [StatementError(path, None, message, hint)]
 
 
 def _intro(body: list[Token], title: str | None, env: dict) -> Section:
@@ -187,10 +225,12 @@ def _locale(settings: Settings, lang: str) -> str:
     return settings.language(lang).locale
 
 
+@functools.cache  # one parser for every text: setting it up costs more than a section's parse
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
     md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.after("block", "nesting", _nesting_rule)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
@@ -199,6 +239,20 @@ def _markdown() -> MarkdownIt:
 
 
 # --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _nesting_rule(state: StateCore) -> None:
+    """markdown-it stops reading a list or quote nested as deep as its limit and drops the rest
+    of it without a word: say so, on the line where it starts."""
+    limit = state.md.options.maxNesting - 1  # the level of a container whose text is dropped
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit:
+            hint = f"nest lists at most {limit // 2} deep and quotes at most {limit} deep: the rest would be lost"
+            message = "lists or quotes nested too deeply to show"
+            state.env["errors"].append(
+                StatementError(state.env["path"], token.map[0] + 1, message, hint)
+            )
+            return
 
 
 def _heading_attrs_rule(state: StateCore) -> None:
@@ -320,6 +374,9 @@ def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> li
     if name not in env["facts"]:
         env["errors"].append(_unknown_fact(name, line, env))
         return []
+    env["grown"] = env.get("grown", 0) + len(env["facts"][name])
+    if env["grown"] > MAX_PAGE:  # stop here: the page would not fit in any memory
+        return []  # _too_large says why
     return _fact_tokens(name, env["facts"][name], linked)
 
 
@@ -342,7 +399,8 @@ def _fact_tokens(name: str, value: str, linked: bool = False) -> list[Token]:
     text = Token("text", "", 0, content=value)
     if name not in FACT_LINKS or linked:
         return [text]
-    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    scheme = "" if value.lower().startswith(("https://", "http://")) else FACT_LINKS[name]
+    opening = Token("link_open", "a", 1, attrs={"href": scheme + value})
     return [opening, text, Token("link_close", "a", -1)]
 
 
@@ -414,6 +472,11 @@ def _heading_problems(
                     "only section headings (##) take an id",
                     "remove the {#…} from this heading",
                 )
+            )
+        if new != 2 and token.attrGet("class"):  # the page's own classes are not the text's
+            hint = "remove the {.…} from this heading: a section heading names its GDPR disclosures"
+            errors.append(
+                StatementError(path, line, "only section headings (##) take classes", hint)
             )
         level = new
     return errors
@@ -549,31 +612,105 @@ def _broken_anchors(
     ]
 
 
-def _mismatched_sections(translations: list[Translation]) -> list[StatementError]:
-    """Every translation has the source language's sections, in the same order."""
-    source, errors = translations[0], []
+def _mismatched_sections(
+    translations: list[Translation], source_lang: str, found: list[StatementError]
+) -> list[StatementError]:
+    """Every translation has the source language's sections, with the same ids in the same
+    order. A text whose sections are themselves in doubt (an id missing or used twice, a heading
+    Markdown does not see) is left out: its own problem says it, and a comparison would only
+    add problems that follow from it."""
+    unsound = {error.path for error in found if _about_sections(error.message)}
+    sound = [t for t in translations if t.path not in unsound and _usable_ids(t)]
+    source = next((t for t in sound if t.lang == source_lang), None)
+    if source is None:
+        return []
+    return [error for t in sound if t is not source for error in _compared(source, t)]
+
+
+def _about_sections(message: str) -> bool:
+    return message.startswith(SECTION_PROBLEMS) or " is used twice " in message
+
+
+def _file(translation: Translation) -> str:
+    """nl.md, also for the file of an earlier commit (whose path names the commit)."""
+    return translation.path.name.partition(" (commit ")[0]
+
+
+def _usable_ids(translation: Translation) -> bool:
+    sections = translation.sections
+    return bool(sections) and all(SECTION_ID.fullmatch(section.id) for section in sections)
+
+
+def _compared(source: Translation, translation: Translation) -> list[StatementError]:
+    """Each section missing, extra or with another id, at the line where the fix goes."""
     expected = [section.id for section in source.sections]
-    for translation in translations[1:]:
-        found = [section.id for section in translation.sections]
-        if found != expected:
-            errors.append(_mismatch(translation, expected, found, source.path.name))
+    found = [section.id for section in translation.sections]
+    if sorted(expected) == sorted(found):
+        return _out_of_order(source, translation) if expected != found else []
+    errors = []
+    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            errors += [_renamed(source, translation, i, j1 + i - i1) for i in range(i1, i2)]
+            continue
+        if tag in ("delete", "replace"):
+            errors += [_missing(source, translation, i, j1) for i in range(i1, i2)]
+        if tag in ("insert", "replace"):
+            errors += [_extra(source, translation.sections[j], translation) for j in range(j1, j2)]
     return errors
 
 
-def _mismatch(
-    translation: Translation, expected: list[str], found: list[str], source: str
-) -> StatementError:
-    position = next(
-        (i for i, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
-        min(len(expected), len(found)),
+def _missing(source: Translation, translation: Translation, i: int, j: int) -> StatementError:
+    """Said at the heading it belongs before, or after the last section."""
+    section, name = source.sections[i], _file(source)
+    after = (
+        f"in {name} it comes after '{source.sections[i - 1].id}'"
+        if i
+        else f"it is the first in {name}"
     )
-    sections = translation.sections
-    line = sections[position].line if position < len(sections) else None
-    wanted = f"'{expected[position]}'" if position < len(expected) else "no more sections"
-    got = f"'{found[position]}'" if position < len(found) else "the end of the file"
-    message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
-    hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
-    return StatementError(translation.path, line, message, hint)
+    heading = f"translated from {name} line {section.line}: ## {section.heading} {{#{section.id}}}"
+    if j < len(translation.sections):
+        place = translation.sections[j]
+        where, hint = place.line, f"add it before the section '{place.id}', {heading}"
+    else:
+        last = translation.sections[-1] if translation.sections else None
+        where, hint = last and last.line, f"add it at the end of the file, {heading}"
+    message = f"the section '{section.id}' is missing ({after})"
+    return StatementError(translation.path, where, message, hint)
+
+
+def _extra(source: Translation, section: Section, translation: Translation) -> StatementError:
+    name = _file(source)
+    hint = f"remove it, or add it to {name} and every other language at the same place"
+    message = f"the section '{section.id}' is not in {name}"
+    return StatementError(translation.path, section.line, message, hint)
+
+
+def _out_of_order(source: Translation, translation: Translation) -> list[StatementError]:
+    pairs = zip(source.sections, translation.sections, strict=True)
+    k, (wanted, here) = next((k, p) for k, p in enumerate(pairs) if p[0].id != p[1].id)
+    name = _file(source)
+    before = f"after '{source.sections[k - 1].id}'" if k else "first"
+    message = f"the section '{here.id}' is out of order: {name} has '{wanted.id}' here"
+    hint = f"put the sections in the order of {name}: {before} comes '{wanted.id}'"
+    return [StatementError(translation.path, here.line, message, hint)]
+
+
+def _renamed(source: Translation, translation: Translation, i: int, j: int) -> StatementError:
+    """One section with two ids: said in the file that changed last, as git tells (else in the
+    translation), with the id the other file keeps, the anchor the site has published."""
+    blamed = changed_last([source.path, translation.path])
+    pair = [(source, source.sections[i]), (translation, translation.sections[j])]
+    (kept, kept_section), (changed, section) = pair[::-1] if blamed == source.path else pair
+    said = f"; {_file(changed)} changed last" if blamed else ""
+    message = (
+        f"the id '{section.id}' differs from '{kept_section.id}' in {_file(kept)} "
+        f"(line {kept_section.line}){said}"
+    )
+    hint = f"write {{#{kept_section.id}}} as {_file(kept)} does"
+    if blamed:
+        hint += f": the published anchor is #{kept_section.id}, which another id would change"
+    return StatementError(changed.path, section.line, message, hint)
 
 
 class Heading(NamedTuple):
@@ -616,34 +753,24 @@ def html_blocks(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-def section_fingerprints(text: str) -> dict[str, str]:
-    """Each section's heading and Markdown with whitespace folded, by id, without parsing.
-
-    Reading a long history parses only the versions it publishes; for every other commit this is
-    enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
-    lines = text.split("\n")
-    found = []
-    for number in _heading_lines(lines):
-        if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
-            found.append((number, heading.group(2)))
-    ends = [number for number, _ in found[1:]] + [len(lines)]
-    fingerprints = {
-        sid: " ".join(" ".join(lines[start:end]).split())
-        for (start, sid), end in zip(found, ends, strict=True)
-    }
-    if intro := " ".join(" ".join(lines[1 : found[0][0] if found else len(lines)]).split()):
-        fingerprints[INTRO] = intro  # what follows the title's line: the introduction
-    return fingerprints
-
-
 def _heading_lines(lines: list[str]) -> list[int]:
     """The numbers of the lines that start a `##` heading, outside fenced code."""
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
     if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
-    fenced, outside = False, []
+    fence, outside = "", []
     for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if not fenced and H2.match(line):
+        if fence:  # only a fence of the same character, at least as long, closes it
+            closing = FENCE_CLOSE.fullmatch(line)
+            fence = (
+                ""
+                if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
+                else fence
+            )
+        elif (opening := FENCE_OPEN.match(line)) and not (
+            opening[1][0] == "`" and "`" in opening[2]
+        ):
+            fence = opening[1]
+        elif H2.match(line):
             outside.append(number)
     return outside

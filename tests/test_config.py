@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import read_settings, statement_settings
+from generator.config import read_settings, settings_with_problems, statement_settings
 from generator.errors import StatementError, flatten
 
 REPO_SETTINGS = Path(__file__).resolve().parents[1] / "statement" / "statement.toml"
@@ -189,3 +189,19 @@ def test_every_toml_mistake_is_said_at_once_and_the_rest_still_read(settings_fil
     # read as they were meant: the texts are checked against these in the same run
     assert settings.source_language == "nl"
     assert dict(settings.facts)["city"] == "Almere" and dict(settings.facts)["kvk"] == "56150075"
+
+
+def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(settings_file):
+    from generator.files import SourceFiles
+
+    text = settings_file.read_text(encoding="utf-8")
+    start, end = text.index("[languages.nl]"), text.index("[facts]")
+    text = text[:start] + "languages = [nl, en]\n\n" + text[end:]
+    source = SourceFiles(
+        settings_file.parent, {"statement.toml": text.encode(), "nl.md": b"", "en.md": b""}
+    )
+    settings, errors = settings_with_problems(source)
+    assert [(e.line, e.message) for e in errors] == [
+        (text[:start].count("\n") + 1, "the value of 'languages' is not in quotes")
+    ]
+    assert [(lang.code, lang.locale) for lang in settings.languages] == [("nl", "nl"), ("en", "en")]

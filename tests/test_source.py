@@ -361,7 +361,10 @@ def test_a_translation_in_another_order_is_refused(tmp_path, settings, edit):
     [error] = _statement_problems(folder, settings)
     assert error.path == folder / "en.md"
     assert error.line == 52
-    assert error.message == "section 5 should be 'retention' as in nl.md, but is 'recipients'"
+    assert error.message == "the section 'recipients' is out of order: nl.md has 'retention' here"
+    assert (
+        error.hint == "put the sections in the order of nl.md: after 'purposes' comes 'retention'"
+    )
 
 
 def test_a_translation_missing_its_last_section_is_refused(tmp_path, settings):
@@ -372,7 +375,8 @@ def test_a_translation_missing_its_last_section_is_refused(tmp_path, settings):
     (folder / "en.md").write_text(en[: en.index("## Contact")], encoding="utf-8")
     [error] = _statement_problems(folder, settings)
     assert error.path == folder / "en.md"
-    assert error.message == "section 10 should be 'contact' as in nl.md, but is the end of the file"
+    assert error.message == "the section 'contact' is missing (in nl.md it comes after 'changes')"
+    assert error.hint.startswith("add it at the end of the file, translated from nl.md line ")
 
 
 def test_a_bom_and_crlf_give_the_same_sections(tmp_path, settings, statement):
@@ -422,3 +426,25 @@ def test_a_section_read_before_is_reused_wherever_it_moves() -> None:
     assert (
         reused.section("retention").line == text[: text.index("## Bewaartermijn")].count("\n") + 5
     )
+
+
+def test_a_mistyped_id_is_said_together_with_the_texts_other_mistakes(tmp_path, settings):
+    folder = tmp_path / "statement"
+    folder.mkdir()
+    nl = (REPO / "statement" / "nl.md").read_text(encoding="utf-8")
+    en = (REPO / "statement" / "en.md").read_text(encoding="utf-8")
+    (folder / "nl.md").write_text(nl.replace("KVK {{kvk}}", "KVK {{kvk_nr}}"), encoding="utf-8")
+    en = en.replace("{#retention ", "{#retentoin ").replace("## Security", "## Safety <b>")
+    (folder / "en.md").write_text(
+        en.replace("## Contact {#contact", "## Contact {#contacts"), "utf-8"
+    )
+    errors = sorted(_statement_problems(folder, settings), key=lambda e: (e.path, e.line))
+    assert [(error.path.name, error.message) for error in errors] == [
+        ("en.md", "the id 'retentoin' differs from 'retention' in nl.md (line 52)"),
+        ("en.md", "raw HTML is not allowed"),
+        ("en.md", "the id 'contacts' differs from 'contact' in nl.md (line 94)"),
+        ("nl.md", "unknown fact {{kvk_nr}}"),
+    ]
+    assert (
+        errors[0].hint == "write {#retention} as nl.md does"
+    )  # not in git: who changed is unknown

@@ -175,11 +175,11 @@ def test_commit_refuses_a_past_date_unless_given_the_reason(repo, monkeypatch) -
     args = ["commit", "--root", str(repo.root), "--version"]
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1 and repo.git("rev-parse", "HEAD") == head
-    assert "the date 2022-03-01 is before today" in refused.stderr
+    assert "the new version's date 2022-03-01 is before today" in refused.stderr
     assert '--backdated "reason"' in refused.stderr
     done = CliRunner().invoke(main, [*args, "--backdated", "decided on 1 March, published late"])
     assert done.exit_code == 0, done.stderr
-    assert "with the trailer 'Backdated: decided on 1 March, published late'." in done.stdout
+    assert "with the trailer 'Backdated: decided on 1 March, published late'" in done.stdout
     assert repo.git("log", "-1", "--format=%(trailers:key=Backdated,valueonly)").strip() == (
         "decided on 1 March, published late"
     )
