@@ -20,7 +20,7 @@ from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import refuse_output, write_site
 from .timeline import backdated, build_day
-from .versions import read_versions
+from .versions import editorial_commits, read_versions
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
@@ -56,7 +56,8 @@ def make_site(
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
-    publication = Publication(versions, _changes(versions), shallow, today=day)
+    marked = editorial_commits(root / "statement")
+    publication = Publication(versions, _changes(versions), shallow, today=day, editorial=marked)
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)

@@ -132,6 +132,7 @@ class Publication:
     changes: tuple[tuple[Change, ...], ...]  # per version, against the one before; () for the first
     history_incomplete: bool = False  # built from a shallow clone: older versions are missing
     today: date | None = None  # the day the site is built for; None: the newest is current
+    editorial: tuple[str, ...] = ()  # statement/editorial-commits: the hashes marked there
 
     @functools.cached_property
     def current(self) -> Version:

@@ -355,7 +355,7 @@ def _entry(
         upcoming=publication.is_upcoming(version),
         current=version is publication.current,
         published=timeline.atom_time(timeline.published(version), version.date),
-        updated=timeline.atom_time(timeline.updated(version), version.date),
+        updated=timeline.atom_time(timeline.updated(publication, version), version.date),
     )
 
 
