@@ -67,36 +67,26 @@ class Standing:
 def standing(publication: Publication, version: Version) -> Standing:
     current = publication.current
     following = publication.after(version)
-    amended = amendments(publication, version)
+    timezone = publication.settings.timezone
     if publication.is_upcoming(version):
-        return Standing("upcoming", None, None, amended)
+        return Standing("upcoming", None, None, amendments(version, timezone))
     if version.date < current.date:
         last_day = date.fromordinal(following.date.toordinal() - 1)
-        return Standing("archived", last_day, None, amended)
+        return Standing("archived", last_day, None, amendments(version, timezone))
     announced = following if following and publication.is_upcoming(following) else None
-    return Standing("current", None, announced, amended)
+    return Standing("current", None, announced, amendments(version, timezone))
 
 
-def corrections(publication: Publication, version: Version) -> tuple[Commit, ...]:
-    """The editorial commits that changed the version's words after it was published: each
-    commit carrying its date but the first, marked editorial by a trailer or in
-    statement/editorial-commits. (A commit that changed nothing the version says, such as a
-    comment in statement.toml, needs no mark, and is no correction.)"""
-    marked = publication.editorial
-    return tuple(
-        commit
-        for commit in version.commits[1:]
-        if commit.editorial or any(commit.id.startswith(entry) for entry in marked)
-    )
-
-
-def amendments(publication: Publication, version: Version) -> tuple[Amendment, ...]:
-    """The corrections committed on or after the day the version took effect: before it, no
-    one could yet rely on its words."""
-    timezone = publication.settings.timezone
+def amendments(version: Version, timezone: str) -> tuple[Amendment, ...]:
+    """The corrections committed on or after the day the version took effect: each commit that
+    carries its date, but the first (which published it)."""
     found = []
-    for commit in corrections(publication, version):
-        if commit.committed and (day := local_day(commit.committed, timezone)) >= version.date:
+    for commit in version.commits[1:]:
+        if (
+            commit.changed
+            and commit.committed
+            and (day := local_day(commit.committed, timezone)) >= version.date
+        ):
             found.append(Amendment(day, commit.editorial))
     return tuple(found)
 
@@ -106,10 +96,10 @@ def published(version: Version) -> datetime | None:
     return version.commits[0].committed if version.commits else None
 
 
-def updated(publication: Publication, version: Version) -> datetime | None:
-    """When its words were last corrected; when it was published, if they never were."""
-    corrected = corrections(publication, version)
-    return corrected[-1].committed if corrected else published(version)
+def updated(version: Version) -> datetime | None:
+    """When its text last changed: the newest commit carrying its date that changed it."""
+    changed = [commit for commit in version.commits if commit.changed]
+    return changed[-1].committed if changed else published(version)
 
 
 def atom_time(moment: datetime | None, fallback: date) -> str:

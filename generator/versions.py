@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import setting_line, settings_with_problems
 from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
-from .errors import StatementError, attempt, raise_all
+from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
 from .model import Settings, Statement, Version
@@ -125,6 +125,7 @@ def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     return read_versions(folder, history).versions
 
 
+@stage("history")
 def read_versions(folder: Path, history: History | None) -> Versions:
     """The versions, with a note on each commit that was passed over."""
     if history is None or not history.revisions:
@@ -166,6 +167,7 @@ class _Walk:
         self.since: dict[str, str] = {}  # the commit that set each revision's date
         self.changed_at: dict[str, dict] = {}  # per revision: part -> index of its last change
         self.stale: dict[str, frozenset] = {}
+        self.changing: set[str] = set()  # the commits that changed what a version says
         for index, r in enumerate(self.good):
             self._check(index, r)
 
@@ -174,6 +176,8 @@ class _Walk:
         self._check_date(r, bases)
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
+        if changed or not bases:
+            self.changing.add(r.revision.commit)
         if not editorial and any(b.day == r.day for b in bases) and changed:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
@@ -226,7 +230,7 @@ class _Walk:
             Version(
                 day, rs[-1].statement, rs[-1].revision.commit,
                 stale=self.stale[rs[-1].revision.commit],
-                commits=tuple(r.revision.as_commit() for r in rs),
+                commits=tuple(r.revision.as_commit(r.revision.commit in self.changing) for r in rs),
             )
             for day, rs in sorted(carrying.items())
         ]  # fmt: skip

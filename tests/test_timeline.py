@@ -277,6 +277,11 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     repo.commit("Digits\n\nEditorial: digits before it applies", "2022-02-15T10:00:00+01:00")
     repo.edit("en.md", "at most 2 years", "at most two (2) years")
     repo.commit("Words\n\nEditorial: the number in words too", "2022-04-10T10:00:00+02:00")
+    toml = repo.statement / "statement.toml"
+    toml.write_text(
+        "# a note for the editors\n" + toml.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    repo.commit("A comment: the page stays the same", "2022-05-20T10:00:00+02:00")
     repo.edit("nl.md", "uiterlijk twee jaar", "uiterlijk twee (2) jaar")
     marked = repo.commit("Ook in cijfers", "2022-06-01T10:00:00+02:00")  # marked in the file
     (repo.statement / "editorial-commits").write_text(f"{marked}\n", encoding="utf-8")
@@ -294,6 +299,7 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     assert 'Last amended on <time datetime="2022-06-01">1 June 2022</time>.' in archived
     assert "10 April 2022</time>: the number in words too</li>" in archived
     assert "digits before it applies" not in archived  # corrected before it took effect
+    assert "20 May 2022" not in archived  # a comment changes no word: no amendment
     nl = page(repo, "nl/2022-03-01/index.html")
     assert "Laatst gecorrigeerd op <time" in nl and "tot en met <time" in nl
     feed = feedparser.parse(page(repo, "en/feed.xml"))
