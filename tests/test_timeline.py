@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import run_build, site_files
@@ -243,6 +244,15 @@ def test_an_upcoming_version_is_in_the_changelog_feed_and_index(repo) -> None:
     assert feed.entries[0].published == "2026-11-29T09:00:00Z"
     assert feed.entries[1].summary.startswith("In force from 23 February 2021. ")
     jing_valid(repo.root / "site" / "en" / "feed.xml")
+
+
+def test_the_pdf_of_an_upcoming_version_says_when_it_takes_effect(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29", pdf=True).exit_code == 0
+    pdf = repo.root / "site/en/2027-01-01/privacy-statement-ems-nederland-2027-01-01.pdf"
+    text = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
+    assert "This version takes effect on 1 January 2027. Until then, the version of" in text
+    assert "Read the version" not in text  # a link has no use on paper
 
 
 def test_the_first_build_on_its_day_makes_the_upcoming_version_current(repo) -> None:
