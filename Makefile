@@ -41,9 +41,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 
 # Debian packages the tests use, as package:command (installed when the command is missing):
 # chromium for the browser tests (Playwright never downloads a browser of its own), jing to
-# validate the Atom feeds against RFC 4287's schema, a Java runtime for the Nu Html Checker, and
-# npm to install the npm packages below.
-SYSTEM_PACKAGES := chromium:chromium jing:jing default-jre-headless:java npm:npm
+# validate the Atom feeds against RFC 4287's schema, a Java runtime for the Nu Html Checker,
+# poppler-utils to read the PDFs back (pdfinfo, pdftotext, pdffonts), and npm to install the npm
+# packages below.
+SYSTEM_PACKAGES := chromium:chromium jing:jing default-jre-headless:java poppler-utils:pdfinfo npm:npm
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $${p#*:} >/dev/null || echo $${p%%:*}; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && \

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .changes import changes_between
+from .checkout import writable_cache
 from .config import statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all
@@ -19,7 +20,7 @@ from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .site import refuse_output, write_site
 from .timeline import backdated, build_day
-from .versions import versions_of
+from .versions import read_versions
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
@@ -41,15 +42,17 @@ def make_site(
     """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out;
     `today` is the day it is built for (by default the clock's, see timeline.build_day)."""
     cache = cache or root / CACHE
-    history = read_history(root, cache / "history.json")
+    writable_cache(cache)  # the PDFs are kept there; said before any work is done
+    history = read_history(root)
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
     templates, locales = folders(root, TEMPLATES), folders(root, LOCALES)
-    versions, catalogs = gather(
-        lambda: versions_of(root / "statement", history),
+    read, catalogs = gather(
+        lambda: read_versions(root / "statement", history),
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
+    versions = read.versions
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
@@ -59,7 +62,11 @@ def make_site(
     files[INDEX] = render_index(publication, plan)
     documents = render_documents(plan.documents, files, cache / "pdf")
     made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."
-    notes = (*_notes(history, publication), made if pdfs else "PDFs: left out (--no-pdf).")
+    notes = (
+        *_notes(history, publication),
+        *read.notes,
+        made if pdfs else "PDFs: left out (--no-pdf).",
+    )
     return Site(tuple(sorted((files | documents.files).items())), notes)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .build import CACHE, make_site
 from .config import REQUIRED_FACTS, accepted_gaps, setting_line, settings_from
+from .corrections import CORRECTIONS_FILE
 from .errors import StatementError, attempt
 from .files import SourceFiles
 from .history import History, read_history
@@ -139,7 +140,7 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
         coverage, gdpr = _gdpr(statement, source)
         findings += gdpr
         findings += _unused_facts(statement, root / "templates", source)
-        findings += _history_findings(root, cache, statement)
+        findings += _history_findings(root, statement)
     language = statement.settings.source_language if statement else "en"
     found = tuple(sorted(set(findings), key=lambda f: f.order))
     return Examined(site, Report(found, coverage, language))
@@ -157,7 +158,7 @@ def _from_error(error: StatementError) -> Finding:
 
 def _kind_of(error: StatementError) -> str:
     name = error.path.name
-    if "(commit " in name or name in (EDITORIAL_FILE, "statement"):
+    if "(commit " in name or name in (EDITORIAL_FILE, CORRECTIONS_FILE, "statement"):
         return "history"
     if name == "statement.toml":
         return "settings"
@@ -297,8 +298,8 @@ def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) ->
 # --- what the history says ----------------------------------------------------------------------
 
 
-def _history_findings(root: Path, cache: Path, statement: Statement) -> list[Finding]:
-    history, unread = attempt(lambda: read_history(root, cache / "history.json"))
+def _history_findings(root: Path, statement: Statement) -> list[Finding]:
+    history, unread = attempt(lambda: read_history(root))
     if unread:
         return []  # the build's findings say why
     folder = root / "statement"

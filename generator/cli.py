@@ -145,7 +145,7 @@ def check(root: Path, cache: Path | None, output: str, today) -> None:
 
     root = root.resolve()
     report = examine(root, cache, _day(today)).report
-    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root)))
     sys.exit(1 if report.to_fix else 0)
 
 
@@ -158,15 +158,20 @@ def check(root: Path, cache: Path | None, output: str, today) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
+@click.option(
+    "--far-ahead",
+    is_flag=True,
+    help="Confirm a date more than a year ahead (else refused as a likely mistyped year).",
+)
 @TODAY
-def release_command(root: Path, day, today) -> None:
+def release_command(root: Path, day, far_ahead: bool, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
     from .release import release
 
     root = root.resolve()
     try:
-        released = release(root, day.date(), _day(today))
+        released = release(root, day.date(), _day(today), far_ahead)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(
@@ -217,9 +222,12 @@ def _warn_backdated(released: Released) -> None:
     is_flag=True,
     help="A new version: statement.toml has its new date and [summary].",
 )
-@click.option("-m", "--message", help="The commit's first line [default: said for you].")
-@click.option("--backdated", metavar="REASON",
-              help="Why a new version applies from a day before today (a Backdated: trailer).")  # fmt: skip
+@click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
+@click.option(
+    "--backdated",
+    metavar="REASON",
+    help="With --version: why the new version applies from a day before today.",
+)
 def commit_command(
     root: Path, reason: str | None, new_version: bool, message: str | None, backdated: str | None
 ) -> None:
@@ -227,6 +235,8 @@ def commit_command(
     with the message the build expects; only statement/ is committed."""
     if (reason is None) == (not new_version):
         raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    if backdated is not None and not new_version:
+        raise click.UsageError("--backdated goes with --version: only a new version has a date")
     root = root.resolve()
     try:
         from .commit import commit as commit_statement
@@ -235,10 +245,12 @@ def commit_command(
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
-    for trailer in done.trailer.split("\n") if done.trailer else ():
-        click.echo(f"  with the trailer '{trailer}'")
-    kind = "the date stays" if reason is not None else "a new version, in force from"
-    click.echo(f"  {kind} {done.day.isoformat()}.")
+    if reason is not None:
+        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
+    else:
+        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
+        if done.trailer:
+            click.echo(f"  with the trailer '{done.trailer}'.")
 
 
 @main.command()
@@ -282,7 +294,7 @@ def serve(root: Path, cache: Path | None, port: int, today) -> None:
 
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo, _day(today))
+        serve_preview(root, port, cache, _echo_safely, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 
@@ -336,7 +348,7 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 
@@ -345,8 +357,22 @@ def _report(errors: list[StatementError], root: Path) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     errors = [unique[key] for key in sorted(unique)]
     for error in errors:
-        click.echo(f"{_where(error, root)}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+# Control characters but tab and line end: an escape sequence in an editor's text (a reason in
+# [accepted_gaps], a quoted TOML key) would clear the terminal, hide text or retitle the window.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Text as the terminal may show it: each control character written as its code, \\x1b."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _echo_safely(text: str = "", **options) -> None:
+    click.echo(_safe(text), **options)
 
 
 def _where(error: StatementError, root: Path) -> str:

@@ -31,6 +31,7 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def read_settings(path: Path) -> Settings:
@@ -239,7 +240,17 @@ def _facts(data: dict, where: _Locator, errors: list) -> tuple[tuple[str, str], 
         if name not in table:
             hint = f'add {name} = "…" under [facts]'
             errors.append(where.error(f"the fact '{name}' is missing", hint, "facts"))
-    return tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
+    facts = tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
+    _email(dict(facts).get("email"), where, errors)
+    return facts
+
+
+def _email(value: str | None, where: _Locator, errors: list) -> None:
+    """One plain address: a mailto: link carries anything after a ? (a bcc=, a body=) along."""
+    if value is not None and not EMAIL.fullmatch(value):
+        hint = 'write one e-mail address and nothing else: email = "privacy@example.com"'
+        message = f"the fact 'email' is not an e-mail address: {value!r}"
+        errors.append(where.error(message, hint, "email", "facts"))
 
 
 def _fact(name: str, value: object, where: _Locator, errors: list) -> tuple[str, str] | None:
@@ -258,7 +269,11 @@ def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
     value = data.get("base_url")
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"https?://[^\s\"'<>]+", value):
+    if (
+        isinstance(value, str)
+        and re.fullmatch(r"https?://[^\s\"'<>]+", value)
+        and not unprintable(value)
+    ):
         return value if value.endswith("/") else value + "/"
     hint = (
         'write the address the site is published at: base_url = "https://www.example.com/privacy/"'

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import StatementError
 from .model import Document
+from .workers import run_all
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
 CACHE_FORMAT = "1"
@@ -86,15 +87,7 @@ def _render_all(documents: list[Document], site: dict[str, bytes]) -> dict[str, 
 
     assets = {path: _unpacked(data) for path, data in site.items() if path.endswith(ASSETS)}
     jobs = [(d, site[d.page], assets) for d in documents]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers == 1:
-        results = [_render_job(job) for job in jobs]
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_render_job, jobs))
+    results = run_all(_render_job, jobs, min(len(jobs), os.cpu_count() or 1))
     problems = [
         StatementError(Path(d.page), None, f"the PDF ({d.label}) could not be made: {error}", HINT)
         for d, (_, error) in zip(documents, results, strict=True)

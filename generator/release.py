@@ -10,7 +10,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale
@@ -25,6 +25,7 @@ from .source import statement_from
 from .timeline import build_day
 from .versions import said, versions_of
 
+FAR_AHEAD = timedelta(days=366)  # a version dated further ahead is most often a mistyped year
 TABLE = re.compile(r"\s*\[")
 EFFECTIVE = re.compile(r"(\s*effective\s*=\s*)(\S+)(.*)")
 
@@ -49,11 +50,22 @@ class Released:
     today: date  # the day it was prepared on: a date before it is backdated
 
 
-def release(root: Path, day: date, today: date | None = None) -> Released:
-    """Set the next version's date and reset its summary; refuse a date not after the current.
-    `today` as the build's (see timeline.build_day)."""
+def release(root: Path, day: date, today: date | None = None, far_ahead: bool = False) -> Released:
+    """Set the next version's date and reset its summary; refuse a date not after the current,
+    or more than a year ahead unless `far_ahead` confirms it. `today` as the build's (see
+    timeline.build_day)."""
     source = SourceFiles(root / "statement")
     working = working_statement(source)
+    today = build_day(working.settings.timezone, today)
+    if day > today + FAR_AHEAD and not far_ahead:
+        message = f"the date {day.isoformat()} is more than a year after today, {today.isoformat()}"
+        hint = (
+            "check the year: a wrong date, once committed, stays in the history; if it is right, "
+            f"confirm it: statement release --date {day.isoformat()} --far-ahead"
+        )
+        raise StatementError(
+            source.path(SETTINGS), setting_line(source, "effective"), message, hint
+        )
     last = last_version(root)
     current = last.date if last else working.settings.effective
     if day <= current:
@@ -66,7 +78,6 @@ def release(root: Path, day: date, today: date | None = None) -> Released:
         )
     _write_settings(source, day, working.settings)
     changed = differences(last.statement, working) if last else ()
-    today = build_day(working.settings.timezone, today)
     return Released(day, last.date if last else None, changed, today)
 
 

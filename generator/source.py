@@ -8,6 +8,7 @@ images and links with unsafe schemes are refused, never passed through.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 import unicodedata
@@ -30,8 +31,8 @@ from .errors import StatementError, flatten, raise_all
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
-SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
-FENCE = re.compile(r"(```|~~~)")
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
+FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
@@ -46,6 +47,9 @@ FACT_IN_HREF = re.compile(
 )  # {{email}} as markdown-it encodes it
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
+# The most characters a page's text may have: 25 million, twice what the largest file of
+# statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
+MAX_PAGE = 25_000_000
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -63,19 +67,24 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
             key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            path = source.path(name)
             if key not in cache:
-                found = _translation(text, source.path(name), language.code, settings, cache)
+                found = _translation(text, path, language.code, settings, cache)
                 translations.append(found[0])
                 errors.extend(found[1])
                 cache.update({} if found[1] else {key: found[0]})
-            else:
-                translations.append(cache[key])
+            else:  # read in another commit, it is named as this commit's file
+                translations.append(_named(cache[key], path))
         except* StatementError as group:
             errors.extend(flatten(group))
     # sections compared even when a text has other mistakes: every kind of problem in one run
     errors.extend(_mismatched_sections(translations, settings.source_language, errors))
     raise_all(errors)
     return Statement(settings, tuple(translations))
+
+
+def _named(translation: Translation, path: Path) -> Translation:
+    return translation if translation.path == path else replace(translation, path=path)
 
 
 def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
@@ -110,6 +119,7 @@ def _translation(
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
+    errors.extend(_too_large(parts, path))
     anchors = [anchor for part in parts for anchor in part.anchors]
     targets = [target for part in parts for target in part.targets]
     errors.extend(_clashing_targets(sections, targets, path))
@@ -128,6 +138,7 @@ class _Part:
     errors: tuple[StatementError, ...]
     intro: Section | None = None
     targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
+    grown: int = 0  # the characters its facts added
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -137,6 +148,7 @@ class _Part:
             tuple(_moved(error, offset) for error in self.errors),
             self.intro and replace(self.intro, line=self.intro.line + offset),
             tuple((target, line + offset) for target, line in self.targets),
+            self.grown,
         )
 
 
@@ -158,7 +170,9 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
     used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if key in cache:
-        return cache[key].moved(offset)
+        if (key, offset) not in cache:  # where it stood before, most often: made once
+            cache[(key, offset)] = cache[key].moved(offset)
+        return cache[(key, offset)]
     part = _read_part(md, chunk, offset == 0, path, facts)
     if not part.errors:
         cache[key] = part  # one with problems is read again, so its messages name this file
@@ -181,7 +195,17 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
     anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
-    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets)
+    grown = env.get("grown", 0)
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown)
+
+
+def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
+    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
+        return []
+    message = f"the text makes a page of more than {MAX_PAGE:,} characters"
+    hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
+    return [StatementError(path, None, message, hint)]
 
 
 def _intro(body: list[Token], title: str | None, env: dict) -> Section:
@@ -201,10 +225,12 @@ def _locale(settings: Settings, lang: str) -> str:
     return settings.language(lang).locale
 
 
+@functools.cache  # one parser for every text: setting it up costs more than a section's parse
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
     md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.after("block", "nesting", _nesting_rule)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
@@ -213,6 +239,20 @@ def _markdown() -> MarkdownIt:
 
 
 # --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _nesting_rule(state: StateCore) -> None:
+    """markdown-it stops reading a list or quote nested as deep as its limit and drops the rest
+    of it without a word: say so, on the line where it starts."""
+    limit = state.md.options.maxNesting - 1  # the level of a container whose text is dropped
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit:
+            hint = f"nest lists at most {limit // 2} deep and quotes at most {limit} deep: the rest would be lost"
+            message = "lists or quotes nested too deeply to show"
+            state.env["errors"].append(
+                StatementError(state.env["path"], token.map[0] + 1, message, hint)
+            )
+            return
 
 
 def _heading_attrs_rule(state: StateCore) -> None:
@@ -334,6 +374,9 @@ def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> li
     if name not in env["facts"]:
         env["errors"].append(_unknown_fact(name, line, env))
         return []
+    env["grown"] = env.get("grown", 0) + len(env["facts"][name])
+    if env["grown"] > MAX_PAGE:  # stop here: the page would not fit in any memory
+        return []  # _too_large says why
     return _fact_tokens(name, env["facts"][name], linked)
 
 
@@ -356,7 +399,8 @@ def _fact_tokens(name: str, value: str, linked: bool = False) -> list[Token]:
     text = Token("text", "", 0, content=value)
     if name not in FACT_LINKS or linked:
         return [text]
-    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    scheme = "" if value.lower().startswith(("https://", "http://")) else FACT_LINKS[name]
+    opening = Token("link_open", "a", 1, attrs={"href": scheme + value})
     return [opening, text, Token("link_close", "a", -1)]
 
 
@@ -428,6 +472,11 @@ def _heading_problems(
                     "only section headings (##) take an id",
                     "remove the {#…} from this heading",
                 )
+            )
+        if new != 2 and token.attrGet("class"):  # the page's own classes are not the text's
+            hint = "remove the {.…} from this heading: a section heading names its GDPR disclosures"
+            errors.append(
+                StatementError(path, line, "only section headings (##) take classes", hint)
             )
         level = new
     return errors
@@ -704,34 +753,24 @@ def html_blocks(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-def section_fingerprints(text: str) -> dict[str, str]:
-    """Each section's heading and Markdown with whitespace folded, by id, without parsing.
-
-    Reading a long history parses only the versions it publishes; for every other commit this is
-    enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
-    lines = text.split("\n")
-    found = []
-    for number in _heading_lines(lines):
-        if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
-            found.append((number, heading.group(2)))
-    ends = [number for number, _ in found[1:]] + [len(lines)]
-    fingerprints = {
-        sid: " ".join(" ".join(lines[start:end]).split())
-        for (start, sid), end in zip(found, ends, strict=True)
-    }
-    if intro := " ".join(" ".join(lines[1 : found[0][0] if found else len(lines)]).split()):
-        fingerprints[INTRO] = intro  # what follows the title's line: the introduction
-    return fingerprints
-
-
 def _heading_lines(lines: list[str]) -> list[int]:
     """The numbers of the lines that start a `##` heading, outside fenced code."""
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
     if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
-    fenced, outside = False, []
+    fence, outside = "", []
     for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if not fenced and H2.match(line):
+        if fence:  # only a fence of the same character, at least as long, closes it
+            closing = FENCE_CLOSE.fullmatch(line)
+            fence = (
+                ""
+                if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
+                else fence
+            )
+        elif (opening := FENCE_OPEN.match(line)) and not (
+            opening[1][0] == "`" and "`" in opening[2]
+        ):
+            fence = opening[1]
+        elif H2.match(line):
             outside.append(number)
     return outside

@@ -10,8 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from conftest import copy_project, run_build, site_files
+from conftest import SHARED_CACHE, copy_project, run_build, site_files
 from repos import IDENTITY, StatementRepo, make_repo
 
 NOT_CHANGED = "The site was not changed: 1 problem(s) to fix.\n"
@@ -209,11 +208,43 @@ def test_release_with_an_inline_summary_changes_nothing(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize("where", ["statement", "locales"])
-def test_no_traceback_for_a_folder_where_a_file_belongs(tmp_path: Path, where: str) -> None:
+def test_a_page_too_large_to_make_is_refused(tmp_path: Path) -> None:
+    # a 1 kB fact used 30,000 times: a 300 kB source that would make a page of 30 MB
+    repo = make_repo(tmp_path / "project")
+    before = built(repo)
+    settings = repo.statement / "statement.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "[facts]\n", f'[facts]\nlang = "{"x" * 1000}"\n'
+        ),
+        encoding="utf-8",
+    )
+    with (repo.statement / "en.md").open("a", encoding="utf-8") as text:
+        text.write("\n" + "{{lang}} " * 30_000 + "\n")
+    assert refused(repo.root, before) == (
+        "statement/en.md: the text makes a page of more than 25,000,000 characters\n"
+        "    fix: a fact adds its whole length every time it is used: use a long fact less often, "
+        "or shorten it\n" + NOT_CHANGED
+    )
+
+
+def test_control_characters_in_messages_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
     root = copy_project(tmp_path / "project")
-    name = "nl.md" if where == "statement" else "nl/LC_MESSAGES/messages.po"
-    (root / where / name).unlink()
-    (root / where / name).mkdir()
-    result = run_build(root, extra=["--no-pdf"])  # run_build raises any traceback
-    assert result.exit_code == 1 and "fix:" in result.stderr
+    settings = root / "statement" / "statement.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace(
+        "[accepted_gaps]\n", '[accepted_gaps]\nright_portability = "no\\u001b[2J data"\n'
+    )
+    settings.write_text(text, encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "--root", str(root), "--cache", str(SHARED_CACHE)])
+    assert "no\\x1b[2J data" in checked.stdout  # an accepted gap, with its reason
+    settings.write_text(text.replace("[facts]\n", '[facts]\n"kvk\\u001b]0;owned\\u0007" = "1"\n'))
+    result = run_build(root, extra=["--no-pdf"])
+    assert result.exit_code == 1
+    assert "'kvk\\x1b]0;owned\\x07' is not a usable fact name" in result.stderr
+    for said in (result.stderr, checked.stdout):
+        assert not any(c in said for c in "\x1b\x07"), said

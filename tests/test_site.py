@@ -25,7 +25,11 @@ def build_command(root: Path, cache: Path) -> list[str]:
     return [sys.executable, "-m", "generator", "build", "--root", str(root), "--cache", str(cache)]
 
 
-def test_a_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
+def staging(root: Path) -> bool:
+    return any(path.name.startswith(".site.new-") for path in root.iterdir())
+
+
+def test_a_build_killed_while_it_writes_the_site_leaves_a_whole_site(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     cache = tmp_path / "cache"
     subprocess.run(build_command(root, cache), check=True, capture_output=True)
@@ -35,14 +39,20 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> Non
     subprocess.run(fresh, check=True, capture_output=True)  # also warms the PDF cache
     new = site_files(tmp_path / "new")
     random.seed(7)  # the same moments on every run
-    for _ in range(12):
+    killed = 0
+    for _ in range(40):  # until 10 builds were killed while they wrote: the swap is what is tested
         build = subprocess.Popen(
             build_command(root, cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(random.uniform(0.05, 0.8))
+        while build.poll() is None and not staging(root):
+            pass  # no sleep: the staging folder may live for a few milliseconds only
+        time.sleep(random.choice([0, 0, 0.001, 0.003, 0.01, 0.03]))
         build.send_signal(signal.SIGKILL)
-        build.wait()
+        killed += build.wait() == -signal.SIGKILL
         assert site_files(root / "site") in (old, new)
+        if killed == 10:
+            break
+    assert killed == 10, f"only {killed} builds were killed while they wrote the site"
     subprocess.run(build_command(root, cache), check=True, capture_output=True)
     assert site_files(root / "site") == new
     assert sorted(p.name for p in root.iterdir()) == ["locales", "site", "statement", "templates"]

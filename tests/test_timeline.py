@@ -13,8 +13,17 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import run_build, site_files
-from repos import StatementRepo, make_repo
+from repos import IDENTITY, StatementRepo, make_repo
 from test_changelog import SCHEMA
+from test_pages import (
+    AXE,
+    AXE_TAGS,
+    HEIGHT,
+    WIDTHS,
+    axe_report,
+    browser,  # noqa: F401 - the one browser fixture, shared
+    need,
+)
 from test_versions import RETENTION_EN, RETENTION_EN_NEW, RETENTION_NL, RETENTION_NL_NEW
 
 from generator.cli import main
@@ -158,6 +167,25 @@ def test_release_with_a_past_date_says_the_commit_needs_its_reason(repo) -> None
     assert later.exit_code == 0 and "Backdated" not in later.stderr
 
 
+def test_commit_refuses_a_past_date_unless_given_the_reason(repo, monkeypatch) -> None:
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)  # committed now, by the clock, as an editor commits
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    head = repo.git("rev-parse", "HEAD")
+    args = ["commit", "--root", str(repo.root), "--version"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1 and repo.git("rev-parse", "HEAD") == head
+    assert "the date 2022-03-01 is before today" in refused.stderr
+    assert '--backdated "reason"' in refused.stderr
+    done = CliRunner().invoke(main, [*args, "--backdated", "decided on 1 March, published late"])
+    assert done.exit_code == 0, done.stderr
+    assert "with the trailer 'Backdated: decided on 1 March, published late'." in done.stdout
+    assert repo.git("log", "-1", "--format=%(trailers:key=Backdated,valueonly)").strip() == (
+        "decided on 1 March, published late"
+    )
+    assert build_for(repo, None).exit_code == 0
+
+
 # --- upcoming versions ------------------------------------------------------------------------
 
 
@@ -231,6 +259,14 @@ def test_the_first_build_on_its_day_makes_the_upcoming_version_current(repo) -> 
     assert not any(v["upcoming"] for v in index(repo)["versions"])
 
 
+def test_a_first_statement_published_before_its_day_says_when_it_takes_effect(repo) -> None:
+    assert build_for(repo, "2021-02-01").exit_code == 0  # the fixture commits it in January
+    current = page(repo, "en/index.html")
+    assert "This version takes effect on <time" in current and "Until then" not in current
+    assert index(repo)["current"] is None
+    assert [v["upcoming"] for v in index(repo)["versions"]] == [True]
+
+
 # --- archived versions: the days in force, and corrections ------------------------------------
 
 
@@ -259,3 +295,46 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     assert entry.updated == "2022-04-10T08:00:00Z"
     assert feed.feed.updated == "2022-12-01T09:00:00Z"
     jing_valid(repo.root / "site" / "en" / "feed.xml")
+
+
+# --- as a reader sees it: the notices in a browser ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def timed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four versions on 29 November 2026: one archived, one archived and corrected after it took
+    effect, one in force, and one upcoming."""
+    repo = make_repo(tmp_path_factory.mktemp("timed") / "project")
+    new_version(repo, "2022-03-01", "2022-02-01T10:00:00+01:00")
+    repo.edit("en.md", "at most two years", "at most two (2) years")
+    repo.commit("Words\n\nEditorial: the number in words too", "2022-04-10T10:00:00+02:00")
+    repo.new_version("2026-06-01", "Nieuw adres.", "New address.")
+    repo.commit("Version of 1 June 2026", "2026-05-01T10:00:00+02:00")
+    repo.new_version("2027-01-01", "Nieuwe termijn.", "New period.")
+    repo.commit("Version of 1 January 2027", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29").exit_code == 0
+    return repo.root / "site"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{lang}/{where}index.html" for lang in ("nl", "en")
+     for where in ("", "2022-03-01/", "2027-01-01/", "changelog/", "2027-01-01/changes/")],
+)  # fmt: skip
+def test_the_notices_pass_axe_on_a_phone_and_a_desktop(browser, timed_site, path) -> None:
+    need(AXE.is_file(), "the npm package axe-core is missing")
+    context = browser.new_context(bypass_csp=True)  # axe is a script: only this context runs it
+    try:
+        page = context.new_page()
+        page.goto((timed_site / path).as_uri())
+        assert page.locator(".upcoming-notice, .archive-notice").count() >= 1
+        page.add_script_tag(path=str(AXE))
+        for width in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            results = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+                AXE_TAGS,
+            )
+            assert results["violations"] == [], axe_report(results["violations"])
+    finally:
+        context.close()

@@ -266,16 +266,3 @@ def test_statement_files_moved_into_place(tmp_path: Path) -> None:
     result = run_build(repo.root)
     assert result.exit_code == 0, result.stderr
     assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23"]
-
-
-def test_a_rebuild_reuses_the_walk_and_a_damaged_cache_is_rebuilt(repo: StatementRepo) -> None:
-    second_version(repo)
-    assert run_build(repo.root, cache=None).exit_code == 0  # the default: ROOT/.cache
-    cache = repo.root / ".cache" / "history.json"
-    head = repo.git("rev-parse", "HEAD")
-    assert json.loads(cache.read_text())["key"]["head"] == head
-    built = site_files(repo.root / "site")
-    cache.write_text('{"key": {"format": 1, "head": "' + head + '"', encoding="utf-8")  # cut short
-    assert run_build(repo.root, cache=None).exit_code == 0
-    assert site_files(repo.root / "site") == built
-    assert json.loads(cache.read_text())["key"]["head"] == head
