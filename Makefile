@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash  # for pipefail: a failed install must fail, even with its output filtered
 
-.PHONY: site guide test test-quick format catalogs system-packages clean bench
+.PHONY: site guide test test-quick format catalogs system-packages clean bench lock
 
 # Short lines on what it does (pip's own output would be a minute of silence or a page of
 # detail), and at the end where the site is and how to look at it.
@@ -27,16 +27,17 @@ test-quick: $(VENV)/.test-installed system-packages node_modules/.installed
 	$(BIN)/pytest -m "not slow"
 
 # pip's stdout is cut down to a line per library (its errors, on stderr, pass through whole).
-$(VENV)/.installed: pyproject.toml
+# The libraries at the versions requirements.lock pins: the ones the tests passed with.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@echo "Setting up .venv/, this project's own Python (nothing outside this folder changes) ..."
 	@$(PYTHON) -m venv $(VENV)
 	@echo "Installing the statement command and the libraries it uses (a minute the first time) ..."
-	@set -o pipefail; $(BIN)/pip install --disable-pip-version-check --progress-bar off -e . \
+	@set -o pipefail; $(BIN)/pip install --disable-pip-version-check --progress-bar off -r requirements.lock -e . \
 	  | sed -n -e 's/^Collecting \([A-Za-z0-9_.-]*\).*/  \1/p' -e 's/^Successfully installed.*/  installed./p'
 	@touch $@
 
-$(VENV)/.test-installed: $(VENV)/.installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock -e '.[test]'
 	touch $@
 
 # Debian packages the tests use, as package:command (installed when the command is missing):
@@ -77,6 +78,15 @@ catalogs: $(VENV)/.installed
 # build with its 2,000 PDFs.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# After changing the dependencies in pyproject.toml: pin what pip now chooses, in a venv of its own.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e .
+	{ sed -n '/^#/p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > .lock && mv .lock requirements.lock
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ sed -n '/^#/p' requirements-test.lock; .lock-venv/bin/pip freeze --exclude-editable; } > .lock && mv .lock requirements-test.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf site .venv .pytest_cache .ruff_cache

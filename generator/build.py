@@ -10,7 +10,7 @@ from .changes import changes_between
 from .checkout import writable_cache
 from .config import statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
 from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
@@ -21,6 +21,8 @@ from .render import render_index, render_pages
 from .site import refuse_output, write_site
 from .timeline import backdated, build_day
 from .versions import read_versions
+
+UNREAD: Any = object()  # make_site's history when the caller has not read it
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
@@ -38,12 +40,15 @@ def make_site(
     allow_shallow: bool = False,
     pdfs: bool = True,
     today: date | None = None,
+    history: History | None = UNREAD,
 ) -> Site:
     """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out;
-    `today` is the day it is built for (by default the clock's, see timeline.build_day)."""
+    `today` is the day it is built for (by default the clock's, see timeline.build_day);
+    `history` is the one the caller read already (check reads it once for all it does)."""
     cache = cache or root / CACHE
     writable_cache(cache)  # the PDFs are kept there; said before any work is done
-    history = read_history(root)
+    if history is UNREAD:
+        history = read_history(root)
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
@@ -77,6 +82,7 @@ def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:
     }
 
 
+@stage("history")
 def _check_history(root: Path, history: History | None, release: bool, allow_shallow: bool) -> None:
     if history is not None and not allow_shallow:
         require_full(history, root)

@@ -135,18 +135,69 @@ CACHE = click.option(
     "output",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="text for people; json for CI, a list of findings.",
+    help="text for people; json for CI: the findings and every disclosure, with evidence.",
+)
+@click.option(
+    "--verbose", is_flag=True, help="Add how to fix each finding, and every disclosure's evidence."
+)
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="List the heading classes each section's words support and its heading does not declare.",
+)
+@click.option(
+    "--write", is_flag=True, help="With --suggest: add them to the headings, in every language."
 )
 @TODAY
-def check(root: Path, cache: Path | None, output: str, today) -> None:
+def check(
+    root: Path,
+    cache: Path | None,
+    output: str,
+    verbose: bool,
+    suggest: bool,
+    write: bool,
+    today,
+) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
-    required disclosures, stale translations, undated changes and unused facts."""
+    required disclosures (declared by a heading or found in the words), stale translations,
+    undated changes and unused facts."""
+    root = root.resolve()
+    if write and not suggest:
+        raise click.UsageError("--write adds the suggested classes: use it with --suggest")
+    if suggest:
+        _suggest(root, write, output)
+        return
     from .check import as_json, as_text, examine
 
-    root = root.resolve()
     report = examine(root, cache, _day(today)).report
-    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root)))
+    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root, verbose)))
     sys.exit(1 if report.to_fix else 0)
+
+
+def _suggest(root: Path, write: bool, output: str) -> None:
+    from .files import SourceFiles
+    from .release import working_statement
+    from .suggest import suggestion_lines, suggestions, suggestions_json, write_suggestions
+
+    try:
+        statement = working_statement(SourceFiles(root / "statement"))
+        found = suggestions(statement)
+    except* StatementError as group:
+        _stop(flatten(group), root, "No suggestions")
+    if output == "json":
+        click.echo(suggestions_json(statement, found, root))
+    else:
+        click.echo(_safe("\n".join(suggestion_lines(statement, found, root))))
+    aside = output == "json"  # the JSON alone on stdout, for a script to read
+    if write and found:
+        changed = write_suggestions(statement, found)
+        shown = " and ".join(str(path.relative_to(root)) for path in changed)
+        said = f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
+        click.echo(said, err=aside)
+    elif found and not aside:
+        click.echo(
+            "bin/statement check --suggest --write adds them to the headings in every language."
+        )
 
 
 @main.command(name="release")
@@ -245,12 +296,10 @@ def commit_command(
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
-    if reason is not None:
-        click.echo(f"  with the trailer '{done.trailer}': the date stays {done.day.isoformat()}.")
-    else:
-        click.echo(f"  a new version, in force from {done.day.isoformat()}.")
-        if done.trailer:
-            click.echo(f"  with the trailer '{done.trailer}'.")
+    for trailer in done.trailer.split("\n") if done.trailer else ():
+        click.echo(f"  with the trailer '{trailer}'")
+    kind = "the date stays" if reason is not None else "a new version, in force from"
+    click.echo(f"  {kind} {done.day.isoformat()}.")
 
 
 @main.command()

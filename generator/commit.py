@@ -29,31 +29,36 @@ TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
 class Committed:
     short: str  # the new commit's short hash
     subject: str
-    trailer: str  # "Editorial: …"; for a new version "Backdated: …" or ""
+    trailer: str  # "Editorial: …" and/or "Backdated: …" lines, or ""
     day: date  # the effective date the commit carries
 
 
 def commit(
     root: Path, reason: str | None, message: str | None = None, backdated: str | None = None
 ) -> Committed:
-    """Commit statement/: as an editorial change when there is a reason, else as a new version
-    (`backdated`: why a new version applies from a day before today)."""
+    """Commit statement/: as an editorial change when there is a reason, else as a new version;
+    `backdated` is the reason a new version applies from a day before today."""
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
     day, last = statement.settings.effective, last_version(root)
+    trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
     if reason is not None:
         reason = _one_line(reason, root)
         _require_same_date(folder, day, last and last.date)
-        subject, trailer = message or f"Editorial change: {reason}", f"{TRAILER}: {reason}"
+        subject, trailers = (
+            message or f"Editorial change: {reason}",
+            [f"{TRAILER}: {reason}", *trailers],
+        )
     else:
-        _require_new_date(folder, day, last and last.date)
-        trailer = _backdated(folder, day, backdated, first=last is None)
+        _require_new_date(folder, day, last and last.date, bool(trailers))
         subject = message or f"The version of {day.isoformat()}"
     _git(root, "add", "--all", "--", "statement")
-    paragraphs = [subject, trailer] if trailer else [subject]
+    paragraphs = [subject, "\n".join(trailers)] if trailers else [subject]
     _git(root, "commit", "--quiet", *(f"--message={p}" for p in paragraphs), "--", "statement")
-    return Committed(_git(root, "rev-parse", "--short=7", "HEAD"), subject, trailer, day)
+    return Committed(
+        _git(root, "rev-parse", "--short=7", "HEAD"), subject, "\n".join(trailers), day
+    )
 
 
 def _require_changes(root: Path) -> None:
@@ -78,31 +83,21 @@ def _require_same_date(folder: Path, day: date, last: date | None) -> None:
     raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
 
-def _require_new_date(folder: Path, day: date, last: date | None) -> None:
-    if last is None or day > last:
-        return
-    message = f"a new version needs a date after the last version's, {last.isoformat()}"
-    hint = (
-        "set it and reset the summary with bin/statement release --date YYYY-MM-DD; "
-        'a change that keeps the meaning is committed with --editorial "reason" instead'
-    )
-    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
-
-
-def _backdated(folder: Path, day: date, reason: str | None, first: bool) -> str:
-    """The trailer of a new version dated before today, which the build refuses without one
-    (timeline.backdated); "" when it needs none."""
-    if reason is not None and " ".join(reason.split()):
-        return f"{BACKDATED}: {' '.join(reason.split())}"
-    today = date.today()  # the day git records the commit on: the committer's own
-    if first or day >= today:
-        return ""
-    message = f"the date {day.isoformat()} is before today, {today.isoformat()}: the version would apply before anyone could read it"
-    hint = (
-        f"choose a date from today on (bin/statement release --date {today.isoformat()}); or, if it "
-        f'must apply from {day.isoformat()}, say why: bin/statement commit --version --backdated "reason"'
-    )
-    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+def _require_new_date(folder: Path, day: date, last: date | None, backdated: bool) -> None:
+    if last is not None and day <= last:
+        message = f"a new version needs a date after the last version's, {last.isoformat()}"
+        hint = (
+            "set it and reset the summary with bin/statement release --date YYYY-MM-DD; "
+            'a change that keeps the meaning is committed with --editorial "reason" instead'
+        )
+        raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+    if last is not None and day < date.today() and not backdated:
+        message = f"the new version's date {day.isoformat()} is before today"
+        hint = (
+            "a version cannot apply before anyone could read it: set a date from today on, or "
+            'say why it must apply from that day: bin/statement commit --version --backdated "reason"'
+        )
+        raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
 
 def _effective_line(folder: Path) -> int | None:

@@ -9,7 +9,7 @@ import zoneinfo
 from pathlib import Path
 
 from . import dates
-from .errors import StatementError, raise_all
+from .errors import StatementError, raise_all, stage, tagged
 from .files import SourceFiles, unprintable
 from .model import Language, Settings
 from .settings_text import read_toml
@@ -52,6 +52,7 @@ def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Setting
     return settings
 
 
+@stage("settings")
 def settings_with_problems(
     source: SourceFiles, *, placeholders: bool = False
 ) -> tuple[Settings | None, list[StatementError]]:
@@ -77,11 +78,12 @@ def settings_with_problems(
         languages, source_language = _languages_of_files(source, source_language)
         errors = syntax  # the rest follows from the mistakes: the texts are what is left to check
     if source_language not in [language.code for language in languages]:
-        return None, errors
+        return None, tagged("settings", errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
     missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
     facts += missing
-    return Settings(effective, source_language, ordered, facts, base_url, summary, timezone), errors
+    settings = Settings(effective, source_language, ordered, facts, base_url, summary, timezone)
+    return settings, tagged("settings", errors)
 
 
 def _languages_of_files(source: SourceFiles, wanted: str) -> tuple[list[Language], str]:

@@ -25,10 +25,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import defaults
+
 CACHE = ".cache"  # what a rebuild may reuse (history, PDFs, this record); never published
 FORMAT = "1"
 PROGRAM = Path(__file__).resolve().parent
-FOLDERS = ("statement", "templates", "locales")
 QUARTER_HOUR = 15 * 60
 
 
@@ -51,9 +52,18 @@ def inputs(root: Path, options: Mapping[str, object]) -> str:
         "distributions": _distributions(),
     }
     digest.update(json.dumps(parts, sort_keys=True).encode())
-    for name, folder in (("program", PROGRAM), *((f, root / f) for f in FOLDERS)):
+    for name, folder in (("program", PROGRAM), ("statement", root / "statement"), *_looks(root)):
         _add_folder(digest, name, folder)
     return digest.hexdigest()
+
+
+def _looks(root: Path) -> list[tuple[str, Path]]:
+    """The project's templates and locales, and the built-in ones they override."""
+    return [
+        (name, folder)
+        for name in (defaults.TEMPLATES, defaults.LOCALES)
+        for folder in defaults.folders(root, name)
+    ]
 
 
 def unchanged(fingerprint: str, out: Path, cache: Path) -> Kept | None:

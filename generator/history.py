@@ -20,7 +20,7 @@ os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
 from .checkout import checked
-from .errors import StatementError
+from .errors import StatementError, stage
 from .model import Commit
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
@@ -49,9 +49,9 @@ class Revision:
     def short(self) -> str:
         return self.commit[:7]
 
-    def as_commit(self) -> Commit:
+    def as_commit(self, changed: bool = True) -> Commit:
         when = datetime.fromisoformat(self.committed) if self.committed else None
-        return Commit(self.commit, when, self.editorial, self.backdated)
+        return Commit(self.commit, when, self.editorial, self.backdated, changed)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@stage("history")
 @checked
 def read_history(root: Path) -> History | None:
     """The history of root/statement/, or None when root is not in a git repository."""
@@ -81,6 +82,7 @@ def read_history(root: Path) -> History | None:
     return History(revisions, contents, shallow, dirty)
 
 
+@stage("history")
 def require_full(history: History, root: Path) -> None:
     if history.shallow:
         hint = "fetch the whole history with `git fetch --unshallow` (in CI: a full-depth checkout), or build with --allow-shallow"

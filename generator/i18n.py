@@ -18,7 +18,7 @@ from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup, escape
 
 from . import defaults
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
 _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
@@ -206,6 +206,7 @@ def as_markup(text: str) -> Markup:
     return Markup("".join([*parts, escape(text[at:])]))
 
 
+@stage("catalog")
 def load_catalogs(
     locales: Path | Sequence[Path],
     templates: Path | Sequence[Path],

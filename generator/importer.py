@@ -37,12 +37,16 @@ MARKER = re.compile(
     "\N{MATHEMATICAL LEFT WHITE SQUARE BRACKET}#(.*?)\N{MATHEMATICAL RIGHT WHITE SQUARE BRACKET}"
 )
 HTML_ANCHOR = re.compile(r"""<a\s+(?:id|name)\s*=\s*["']([^"']+)["']\s*(?:/>|>\s*</a>)""", re.I)
+BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n", re.I)  # at a line's end: inside a table cell, no
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
-LINK_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")
+LINK_DEFINITION = re.compile(r"^( {0,3}\[(?!\^)[^\]]+\]:\s*<?)(\S+?)(?=>?(?:\s|$))")  # not [^1]:
 ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[a-z]{2,}", re.I)
+TEMPLATE_TAG = re.compile(r"\{%.*?%\}")  # {% include contact.html %}: Jekyll's, Hugo's, Jinja's
 TRAILING_ID = re.compile(r"\s*\{#[^}]*\}\s*$")
 
 
@@ -86,9 +90,10 @@ def import_statement(
         raise StatementError(target, None, "this file exists already", hint)
     markdown, changes = as_markdown(file)
     settings, problems = _settings(root, lang)
-    source_ids = _source_ids(root, settings, lang)
-    draft = mend(markdown, file, source_ids)
-    problems += _links(draft, base_url, target) + _unmatched(draft, source_ids, target)
+    source_sections = _source_sections(root, settings, lang)
+    draft = mend(markdown, file, source_sections)
+    problems += _links(draft, base_url, target) + _unmatched(draft, source_sections, target)
+    problems += _template_tags(draft, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(draft.text, encoding="utf-8")
     _, errors = attempt(lambda: parse_translation(draft.text, target, lang, settings))
@@ -138,14 +143,14 @@ def html_to_markdown(html: str) -> tuple[str, list[str]]:
 
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup.find("article") or soup.body or soup
-    dropped = _drop_furniture(main)
+    dropped = _drop_furniture(main) + (_drop_site_parts(main) if main is soup.body else 0)
     if not main.find("h1") and soup.title and soup.title.get_text(strip=True):
         main.insert(0, _h1(soup, soup.title.get_text(strip=True)))
     _mark_anchors(main)
     markdown = markdownify(str(main), heading_style="ATX", bullets="-", strip=["span"])
     changes = [f"took the page's main content, <{main.name}>"] if main is not soup else []
     if dropped:
-        changes.append(f"left out {dropped} images, scripts, forms and menus")
+        changes.append(f"left out {dropped} images, scripts, forms, menus, headers and footers")
     return markdown, changes
 
 
@@ -155,6 +160,15 @@ def _drop_furniture(main) -> int:
     for element in furniture:
         element.decompose()
     return len(furniture)
+
+
+def _drop_site_parts(body) -> int:
+    """Without <main> or <article>, the whole body: but not the site's own header (one that
+    does not hold the page's title), footer and side bars."""
+    parts = [p for p in body.find_all(["header", "footer", "aside"]) if not p.find("h1")]
+    for part in parts:
+        part.decompose()
+    return len(parts)
 
 
 def _h1(soup, text: str):
@@ -168,8 +182,11 @@ def _mark_anchors(main) -> None:
     front of it (markdownify drops ids)."""
     for element in main.find_all(attrs={"id": True}) + main.find_all("a", attrs={"name": True}):
         anchor = element.get("id") or element.get("name")
-        if re.fullmatch(r"h[1-6]", element.name):
+        heading = element.find_parent(HEADINGS)
+        if element.name in HEADINGS:
             element.append(" {#" + anchor + "}")
+        elif heading is not None:  # Word's bookmark in a heading: the text just under it
+            heading.insert_after(ANCHOR.format(anchor))
         else:
             element.insert(0, ANCHOR.format(anchor))
 
@@ -177,15 +194,16 @@ def _mark_anchors(main) -> None:
 # --- Markdown -> the source format ------------------------------------------------------------
 
 
-def mend(markdown: str, file: Path, source_ids: list[str] | None) -> Draft:
+def mend(markdown: str, file: Path, source_sections: list[Heading] | None) -> Draft:
     """The steps, in order: each reads and changes the draft and says what it did."""
     title, markdown = _front_matter(markdown)
     draft = Draft(markdown.split("\n"))
     _drop_comments(draft)
     _drop_images(draft)
     _html_anchors(draft)
+    _line_breaks(draft)
     _html_blocks(draft)
-    _headings(draft, title, file, source_ids)
+    _headings(draft, title, file, source_sections)
     _sub_heading_anchors(draft)
     _tidy(draft)
     return draft
@@ -231,6 +249,13 @@ def _html_anchors(draft: Draft) -> None:
     draft.note(count, "replaced {count} HTML anchors (<a id=…>) by the heading that holds them")
 
 
+def _line_breaks(draft: Draft) -> None:
+    """`<br>` in the Markdown: a backslash at the line's end, CommonMark's own line break."""
+    text, count = BREAK.subn("\\\n", draft.text)
+    draft.lines = text.split("\n")
+    draft.note(count, "wrote {count} <br> as Markdown line breaks")
+
+
 def _html_blocks(draft: Draft) -> None:
     """Blocks of HTML in the Markdown (a <table>, a <div> of paragraphs) made Markdown, as a
     web page is: the build refuses raw HTML."""
@@ -244,7 +269,9 @@ def _html_blocks(draft: Draft) -> None:
 # --- headings ---------------------------------------------------------------------------------
 
 
-def _headings(draft: Draft, title: str | None, file: Path, source_ids: list[str] | None) -> None:
+def _headings(
+    draft: Draft, title: str | None, file: Path, source_sections: list[Heading] | None
+) -> None:
     """One title, then sections (##) with ids, then sub-headings one level at a time."""
     found = headings(draft.text)
     title, found = _title(draft, title, found, file)
@@ -253,7 +280,7 @@ def _headings(draft: Draft, title: str | None, file: Path, source_ids: list[str]
                "changed the level of {count} headings: sections are ##, headings in them ### and deeper")  # fmt: skip
     sections = [h for new, h in zip(levels, found, strict=True) if new == 2]
     draft.subs = [h for new, h in zip(levels, found, strict=True) if new > 2]
-    ids = _section_ids(draft, sections, source_ids)
+    ids = _section_ids(draft, sections, source_sections)
     for heading, level in reversed(list(zip(found, levels, strict=True))):
         draft.lines[heading.start : heading.end] = [_heading_line(heading, level, ids)]
     draft.lines[:0] = [f"# {title}", ""]
@@ -264,23 +291,28 @@ def _title(
 ) -> tuple[str, list[Heading]]:
     """The front matter's title; else a first heading above all the others; else the file's
     name. The heading that was the title leaves the text."""
-    first = found[0] if found else None
-    leads = first and not MARKER.sub("", "".join(draft.lines[: first.start])).strip()
-    if title is None and leads and all(h.level > first.level for h in found[1:]):
-        title, found = first.text, found[1:]
-    elif first and title is not None and first.level == 1 and first.text == title:
+    heading = _title_heading(draft, title, found)
+    if heading is not None:
+        _record(draft, heading, INTRO)
+        draft.lines[heading.start : heading.end] = [""] * (heading.end - heading.start)
         found = found[1:]
-    else:
-        first = None
-    if first is not None:
-        _record(draft, first, INTRO)
-        draft.lines[first.start : first.end] = [""] * (first.end - first.start)
-    if title is None:
+    if title is None and heading is None:
         title = file.stem.replace("-", " ").replace("_", " ").strip().capitalize()
         draft.changes.append(f"found no title: used '{title}', from the file's name")
-    elif first is None:
+    elif heading is None:
         draft.changes.append(f"the title '{title}' from the front matter")
-    return title, found
+    return title or heading.text, found
+
+
+def _title_heading(draft: Draft, title: str | None, found: list[Heading]) -> Heading | None:
+    """The heading that is the title: the first thing in the text, and either the front
+    matter's title again or, without one, above every other heading."""
+    first = found[0] if found else None
+    if first is None or MARKER.sub("", "".join(draft.lines[: first.start])).strip():
+        return None
+    if title is not None:
+        return first if first.level == 1 and first.text == title else None
+    return first if all(h.level > first.level for h in found[1:]) else None
 
 
 def _levels(found: list[Heading]) -> list[int]:
@@ -293,24 +325,25 @@ def _levels(found: list[Heading]) -> list[int]:
 
 
 def _section_ids(
-    draft: Draft, sections: list[Heading], source_ids: list[str] | None
+    draft: Draft, sections: list[Heading], source_sections: list[Heading] | None
 ) -> dict[int, str]:
-    """Each section heading's id (by its first line): the source language's, by position, for a
-    translation; else its own if usable; else one made of its words."""
+    """Each section heading's id and classes (by its first line): the source language's, by
+    position, for a translation; else its own if usable; else one made of its words."""
     ids, made, taken = {}, 0, set()
     for number, heading in enumerate(sections):
-        if source_ids is not None and number < len(source_ids):
-            new = source_ids[number]
+        classes = heading.classes
+        if source_sections is not None and number < len(source_sections):
+            new, classes = source_sections[number].id, source_sections[number].classes
         elif SECTION_ID.fullmatch(heading.id):
             new = heading.id
         else:
             new, made = _new_id(heading, number, taken), made + 1
         taken.add(new)
-        ids[heading.start] = new
+        ids[heading.start] = " ".join([f"#{new}", *(f".{name}" for name in classes.split())])
         _record(draft, heading, new)
     draft.note(made, "gave {count} section headings ids made of their words")
-    if source_ids is not None:
-        draft.note(min(len(sections), len(source_ids)),
+    if source_sections is not None:
+        draft.note(min(len(sections), len(source_sections)),
                    "gave {count} sections the ids of the source language's, in the same order")  # fmt: skip
     return ids
 
@@ -329,7 +362,7 @@ def _new_id(heading: Heading, number: int, taken: set[str]) -> str:
 def _record(draft: Draft, heading: Heading, target: str) -> None:
     """The anchors the original may have had for this heading: its own id, and the ids that
     GitHub's and other renderers make of its words."""
-    for anchor in (heading.id, slug(heading.text), _github_slug(heading.text)):
+    for anchor in (heading.id.replace("\\", ""), slug(heading.text), _github_slug(heading.text)):
         if anchor:
             draft.anchors.setdefault(anchor, target)
 
@@ -341,7 +374,7 @@ def _github_slug(text: str) -> str:
 def _heading_line(heading: Heading, level: int, ids: dict[int, str]) -> str:
     markdown = TRAILING_ID.sub("", heading.markdown).strip()
     if level == 2:
-        return f"## {markdown} {{#{ids[heading.start]}}}"
+        return f"## {markdown} {{{ids[heading.start]}}}"
     return f"{'#' * min(level, 6)} {markdown}"
 
 
@@ -366,20 +399,20 @@ def _markers(draft: Draft, found: list[Heading]) -> None:
         if number in starts and starts[number].level > 1:
             holder = starts[number].id
         for anchor in MARKER.findall(line):
-            draft.anchors.setdefault(anchor, holder)
+            draft.anchors.setdefault(anchor.replace("\\", ""), holder)  # markdownify's \_
         draft.lines[number] = MARKER.sub("", line).rstrip() if MARKER.search(line) else line
 
 
 def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementError]:
     """Each link: a #fragment pointed at our anchor, a relative address made absolute with the
     base URL (or listed), in inline links and link definitions alike."""
-    problems, counts = [], {"fragment": 0, "relative": 0}
+    problems, counts = [], {"fragment": 0, "relative": 0, "completed": 0}
     for number, line in enumerate(draft.lines):
 
         def mended(found: re.Match, number: int = number) -> str:
             href = _mended_href(found.group(2), draft, base_url, counts)
             if href is None:
-                problems.append(_link_problem(found.group(2), base_url, target, number + 1, draft))
+                problems.append(_link_problem(found.group(2), target, number + 1, draft))
                 return found.group(0)
             return found.group(1) + href
 
@@ -390,26 +423,39 @@ def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementEr
         "pointed {count} #links at the section or sub-heading that holds their anchor",
     )
     draft.note(counts["relative"], "made {count} relative links absolute with the base URL")
+    draft.note(counts["completed"], "gave {count} links their mailto: or https:")
     return problems
 
 
 def _mended_href(href: str, draft: Draft, base_url: str | None, counts: dict) -> str | None:
     """The href as it must be written, or None when it cannot be mended."""
+    if base_url and "#" in href and urljoin(base_url, href.split("#")[0]) == base_url:
+        href = "#" + href.split("#", 1)[1]  # a link to a place on this very page
     if href.startswith("#"):
         anchor = draft.anchors.get(href[1:])
         counts["fragment"] += bool(anchor) and anchor != href[1:]
         return f"#{anchor}" if anchor else None
     if ABSOLUTE.match(href):
         return href
+    if completed := _completed(href):
+        counts["completed"] += 1
+        return completed
     if base_url is None:
         return None
     counts["relative"] += 1
     return urljoin(base_url, href)
 
 
-def _link_problem(href: str, base_url, target: Path, line: int, draft: Draft) -> StatementError:
+def _completed(href: str) -> str | None:
+    """An address written without its scheme: an e-mail address, or a web address from www."""
+    if EMAIL.fullmatch(href):
+        return f"mailto:{href}"
+    return f"https://{href}" if href.lower().startswith("www.") else None
+
+
+def _link_problem(href: str, target: Path, line: int, draft: Draft) -> StatementError:
     if href.startswith("#"):
-        known = ", ".join(sorted(set(draft.anchors.values())))
+        known = ", ".join(h.id for h in headings(draft.text) if h.level > 1)
         hint = f"point it at one of: {known}, or remove the link"
         return StatementError(target, line, f"the link {href} goes to nothing in the text", hint)
     hint = "import again with --base-url https://…/ (the address the page was published at), or write the full address"
@@ -417,6 +463,16 @@ def _link_problem(href: str, base_url, target: Path, line: int, draft: Draft) ->
 
 
 # --- the project around it --------------------------------------------------------------------
+
+
+def _template_tags(draft: Draft, target: Path) -> list[StatementError]:
+    """`{% include … %}` and the like: the old site filled them in; here they would be text."""
+    hint = "write out what it stood for on the old site, or make a value a fact: {{name}}"
+    return [
+        StatementError(target, number + 1, f"{tag} is a template tag of another system", hint)
+        for number, line in enumerate(draft.lines)
+        for tag in TEMPLATE_TAG.findall(line)
+    ]
 
 
 def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
@@ -432,24 +488,31 @@ def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
         f'add it: [languages.{lang}] with locale = "…" and name = "…" (see the guide, The source)'
     )
     message = f"the language '{lang}' is not in statement.toml"
+    if not (folder / "statement.toml").is_file():
+        message = "there is no statement.toml: no build reads the text yet"
+        hint = "write statement/statement.toml (bin/statement init writes one), then check the text"
     alone = Settings(date.today(), lang, (Language(lang, lang, lang),), (), None)
     return alone, [StatementError(folder / "statement.toml", None, message, hint)]
 
 
-def _unmatched(draft: Draft, source_ids: list[str] | None, target: Path) -> list[StatementError]:
+def _unmatched(
+    draft: Draft, source_sections: list[Heading] | None, target: Path
+) -> list[StatementError]:
     """A translation with more or fewer sections than the source: its ids match up to there."""
     sections = [h for h in headings(draft.text) if h.level == 2]
-    if source_ids is None or len(sections) == len(source_ids):
+    if source_sections is None or len(sections) == len(source_sections):
         return []
-    line = sections[len(source_ids)].start + 1 if len(sections) > len(source_ids) else None
-    message = f"the text has {len(sections)} sections, the source language's {len(source_ids)}"
+    line = (
+        sections[len(source_sections)].start + 1 if len(sections) > len(source_sections) else None
+    )
+    message = f"the text has {len(sections)} sections, the source language's {len(source_sections)}"
     hint = "split or join sections until each one matches the source's, then give each its id"
     return [StatementError(target, line, message, hint)]
 
 
-def _source_ids(root: Path, settings: Settings, lang: str) -> list[str] | None:
-    """For a translation, the ids of the source language's sections, in order, if it exists."""
+def _source_sections(root: Path, settings: Settings, lang: str) -> list[Heading] | None:
+    """For a translation, the source language's section headings (ids, classes), in order."""
     source = root / "statement" / f"{settings.source_language}.md"
     if lang == settings.source_language or not source.is_file():
         return None
-    return [h.id for h in headings(read_text(source, source.name)) if h.level == 2]
+    return [h for h in headings(read_text(source, source.name)) if h.level == 2]

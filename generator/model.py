@@ -63,7 +63,7 @@ class Translation:
     intro: Section | None = None  # the text between the title and the first section, id INTRO
 
     def section(self, section_id: str) -> Section:
-        return next(section for section in self.sections if section.id == section_id)
+        return next(section for section in self.parts if section.id == section_id)
 
     @property
     def parts(self) -> tuple[Section, ...]:
@@ -98,6 +98,7 @@ class Commit:
     committed: datetime | None  # with the committer's offset
     editorial: str = ""  # the reason in its `Editorial:` trailer
     backdated: str = ""  # the reason in its `Backdated:` trailer
+    changed: bool = True  # it changed what the version says (a comment or reflow does not)
 
 
 @dataclass(frozen=True)

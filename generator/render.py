@@ -24,13 +24,17 @@ from .plan import (
     PRINT_STYLESHEET,
     STYLESHEET,
     changelog_path,
+    changelog_year_path,
+    changelog_years,
     comparison_path,
     current_path,
     feed_path,
+    in_full,
     version_path,
 )
 
 SECTION_LINKS = 3  # languages a section links to before it links only the source language
+FEED_ENTRIES = 20  # the newest versions; a feed reader keeps the ones it has seen
 
 
 @dataclass(frozen=True)
@@ -284,10 +288,37 @@ def _section_links(page: Page, links: list[Link]) -> list[Link]:
 
 
 def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
-    entries = [
-        _entry(page, publication, plan, version) for version in reversed(publication.versions)
+    shown = [v for v in reversed(publication.versions) if in_full(publication, v)]
+    return {
+        "entries": [_entry(page, publication, plan, version) for version in shown],
+        "stamp": _stamp(publication.current.date, _locale(page)),
+        "years": _years(page, publication),
+    }
+
+
+def _changelog_year(page: Page, publication: Publication, plan: Plan) -> dict:
+    """Every version of one year, in short: its summary, what sections changed, its links."""
+    year = page.version.date.year
+    versions = [v for v in reversed(publication.versions) if v.date.year == year]
+    return {
+        "year": year,
+        "entries": [_entry(page, publication, plan, version) for version in versions],
+        "years": _years(page, publication),
+    }
+
+
+def _years(page: Page, publication: Publication) -> list[tuple[int, str]]:
+    return [
+        (year, url(page.path, changelog_year_path(page.lang, year)))
+        for year in changelog_years(publication)
     ]
-    return {"entries": entries, "stamp": _stamp(publication.current.date, _locale(page))}
+
+
+def _changelog_entry(page: Page, publication: Publication, version: Version) -> str:
+    """Where the changelog tells of a version: the changelog itself, or the page of its year."""
+    full = in_full(publication, version)
+    path = changelog_year_path(page.lang, version.date.year) if not full else None
+    return _href(page, publication, path or changelog_path(page.lang), absolute=True)
 
 
 def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
@@ -311,9 +342,11 @@ def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
 def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
     """Feed readers want absolute links: they are, when base_url is set."""
     published = [v for v in reversed(publication.versions) if not v.draft]
-    entries = [_entry(page, publication, plan, version, absolute=True) for version in published]
+    newest = published[:FEED_ENTRIES]
+    entries = [_entry(page, publication, plan, version, absolute=True) for version in newest]
     return {
         "entries": entries,
+        "entry_hrefs": {e.day: _changelog_entry(page, publication, e.version) for e in entries},
         "feed_id": _urn(publication, f"feed/{page.lang}"),
         "entry_ids": {e.day: _urn(publication, f"version/{page.lang}/{e.day}") for e in entries},
         "updated": max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
@@ -329,6 +362,7 @@ def _root(page: Page, publication: Publication, plan: Plan) -> dict:
 EXTRA = {
     "statement.html": _statement,
     "changelog.html": _changelog,
+    "changelog-year.html": _changelog_year,
     "comparison.html": _comparison,
     "feed.xml": _feed,
     "root.html": _root,

@@ -27,7 +27,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from . import dates
 from .blame import changed_last
-from .errors import StatementError, flatten, raise_all
+from .errors import StatementError, flatten, raise_all, stage
 from .files import SourceFiles, read_text
 from .model import INTRO, Section, Settings, Statement, Translation
 
@@ -42,9 +42,9 @@ INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a ta
 SECTION_PROBLEMS = ("this line is not a heading", "the text has no sections")  # its own messages
 FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
-FACT_IN_HREF = re.compile(
-    r"%7B%7B(.*?)%7D%7D", re.IGNORECASE
-)  # {{email}} as markdown-it encodes it
+UNCLOSED_HREF = re.compile(r"\]\([^\s()]*$")  # text ending in `](mailto:`, a fact after it
+# {{email}} in a link's address, as markdown-it encodes it
+FACT_IN_HREF = re.compile(r"%7B%7B(.*?)%7D%7D", re.IGNORECASE)
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {"email": "mailto:", "website": "https://"}
 # The most characters a page's text may have: 25 million, twice what the largest file of
@@ -57,6 +57,7 @@ def read_statement(root: Path, settings: Settings) -> Statement:
     return statement_from(SourceFiles(root), settings)
 
 
+@stage("text")
 def statement_from(source: SourceFiles, settings: Settings, cache: dict | None = None) -> Statement:
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
@@ -70,9 +71,9 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             path = source.path(name)
             if key not in cache:
                 found = _translation(text, path, language.code, settings, cache)
-                translations.append(found[0])
                 errors.extend(found[1])
                 cache.update({} if found[1] else {key: found[0]})
+                translations.append(found[0])
             else:  # read in another commit, it is named as this commit's file
                 translations.append(_named(cache[key], path))
         except* StatementError as group:
@@ -91,6 +92,7 @@ def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
     return parse_translation(read_text(path, f"the {lang} text {path.name}"), path, lang, settings)
 
 
+@stage("text")
 def parse_translation(
     text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
 ) -> Translation:
@@ -338,12 +340,21 @@ def _resolved_children(block: Token, env: dict) -> list[Token]:
     """Facts replaced by their values; inside a link, a fact that is a link itself ({{email}})
     becomes its text only, for a link in a link is no HTML."""
     resolved, depth = [], 0
-    for child in block.children:
+    for before, child in zip([None, *block.children], block.children, strict=False):
         depth += (child.type == "link_open") - (child.type == "link_close")
         if child.type == "link_open":
             _facts_in_href(child, block, env)
+        if child.type == "fact" and before and UNCLOSED_HREF.search(before.content):
+            env["errors"].append(_spaced_href(child, block, env))
         resolved.extend(_resolved(child, block, env, depth > 0))
     return resolved
+
+
+def _spaced_href(fact: Token, block: Token, env: dict) -> StatementError:
+    """`[mail](mailto:{{ email }})`: the spaces keep Markdown from reading a link at all."""
+    message = f"{fact.meta['tag']} in a link's address is written with spaces"
+    hint = f"write it without spaces, {{{{{fact.meta['name']}}}}}, so that the link is read as one"
+    return StatementError(env["path"], _line_in(block, fact.meta["offset"]), message, hint)
 
 
 def _facts_in_href(link: Token, block: Token, env: dict) -> None:
@@ -605,7 +616,12 @@ def _broken_anchors(
     known = ", ".join(sorted(section.id for section in translation.sections))
     return [
         StatementError(
-            path, line, f"the link #{anchor} goes to no section", f"link to one of: {known}"
+            path,
+            line,
+            f"the link #{anchor} goes to no section",
+            f"link to one of: {known}",
+            kind="broken-link",
+            about=anchor,
         )
         for anchor, line in anchors
         if anchor not in ids
@@ -723,13 +739,13 @@ class Heading(NamedTuple):
     id: str
     markdown: str
     text: str
+    classes: str = ""  # `{#rights .right_access}`: the GDPR disclosures, space-separated
 
 
 def headings(text: str) -> list[Heading]:
     """Every heading of a Markdown text, read by the reader that builds the page (so that an
     anchor found here is the one the page will have); the text's own problems are not raised."""
-    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
-    tokens = _markdown().parse(text, env)
+    tokens = _tokens(text)
     return [
         Heading(
             int(opening.tag[1]),
@@ -737,6 +753,7 @@ def headings(text: str) -> list[Heading]:
             str(opening.attrGet("id") or ""),
             inline.content,
             _plain(inline),
+            str(opening.attrGet("class") or ""),
         )
         for opening, inline in itertools.pairwise(tokens)
         if opening.type == "heading_open" and opening.map
@@ -746,11 +763,17 @@ def headings(text: str) -> list[Heading]:
 def html_blocks(text: str) -> list[tuple[int, int, str]]:
     """The lines (0-based, end excluded) and HTML of each block of raw HTML, as the reader
     finds them: the importer makes them Markdown."""
-    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
-    tokens = _markdown().parse(text, env)
     return [
-        (*token.map, token.content) for token in tokens if token.type == "html_block" and token.map
+        (*token.map, token.content)
+        for token in _tokens(text)
+        if token.type == "html_block" and token.map
     ]
+
+
+def _tokens(text: str) -> list[Token]:
+    """The text parsed as the page's reader parses it, its problems left unsaid."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    return _markdown().parse(text, env)
 
 
 def _heading_lines(lines: list[str]) -> list[int]:

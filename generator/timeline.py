@@ -82,7 +82,11 @@ def amendments(version: Version, timezone: str) -> tuple[Amendment, ...]:
     carries its date, but the first (which published it)."""
     found = []
     for commit in version.commits[1:]:
-        if commit.committed and (day := local_day(commit.committed, timezone)) >= version.date:
+        if (
+            commit.changed
+            and commit.committed
+            and (day := local_day(commit.committed, timezone)) >= version.date
+        ):
             found.append(Amendment(day, commit.editorial))
     return tuple(found)
 
@@ -93,8 +97,9 @@ def published(version: Version) -> datetime | None:
 
 
 def updated(version: Version) -> datetime | None:
-    """When its text last changed: the newest commit carrying its date."""
-    return version.commits[-1].committed if version.commits else None
+    """When its text last changed: the newest commit carrying its date that changed it."""
+    changed = [commit for commit in version.commits if commit.changed]
+    return changed[-1].committed if changed else published(version)
 
 
 def atom_time(moment: datetime | None, fallback: date) -> str:

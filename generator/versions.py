@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import setting_line, settings_with_problems
 from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
-from .errors import StatementError, attempt, raise_all
+from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
 from .model import Settings, Statement, Version
@@ -125,6 +125,7 @@ def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     return read_versions(folder, history).versions
 
 
+@stage("history")
 def read_versions(folder: Path, history: History | None) -> Versions:
     """The versions, with a note on each commit that was passed over."""
     if history is None or not history.revisions:
@@ -166,6 +167,7 @@ class _Walk:
         self.since: dict[str, str] = {}  # the commit that set each revision's date
         self.changed_at: dict[str, dict] = {}  # per revision: part -> index of its last change
         self.stale: dict[str, frozenset] = {}
+        self.changing: set[str] = set()  # the commits that changed what a version says
         for index, r in enumerate(self.good):
             self._check(index, r)
 
@@ -174,6 +176,8 @@ class _Walk:
         self._check_date(r, bases)
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
+        if changed or not bases:
+            self.changing.add(r.revision.commit)
         if not editorial and any(b.day == r.day for b in bases) and changed:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
@@ -197,8 +201,8 @@ class _Walk:
             f"add the line '{self.since[newest.revision.commit]} {wrong} <right date> <reason>' "
             f"to statement/{CORRECTIONS_FILE}"
         )
-        where = setting_line(r.source, "effective")  # the line of the date, where the fix goes
-        self.errors.append(StatementError(r.source.path("statement.toml"), where, message, hint))
+        line = setting_line(r.source, "effective")
+        self.errors.append(StatementError(r.source.path("statement.toml"), line, message, hint))
 
     def _follow(
         self, index: int, r: Revised, bases: list[Revised], changed: list, editorial: bool
@@ -226,7 +230,7 @@ class _Walk:
             Version(
                 day, rs[-1].statement, rs[-1].revision.commit,
                 stale=self.stale[rs[-1].revision.commit],
-                commits=tuple(r.revision.as_commit() for r in rs),
+                commits=tuple(r.revision.as_commit(r.revision.commit in self.changing) for r in rs),
             )
             for day, rs in sorted(carrying.items())
         ]  # fmt: skip
@@ -354,14 +358,17 @@ def _where(
     return translation.path, line
 
 
+def _effective_line(folder: Path) -> int | None:
+    return setting_line(SourceFiles(folder), "effective")  # where the date is fixed
+
+
 def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Version]:
     draft = read_working_tree(folder)
     day, last = draft.settings.effective, versions[-1]
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml"
-        line = setting_line(SourceFiles(folder), "effective")
-        raise StatementError(folder / "statement.toml", line, message, hint)
+        raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
     head = walk.good[-1]
     working = Revised(Revision("", "", ()), SourceFiles(folder), day, draft, (), published(draft))
     walk.changed_at[""] = {}  # the draft is judged against the head, as a commit would be

@@ -36,7 +36,8 @@ def test_a_typo_fix_is_committed_with_the_editorial_trailer_and_keeps_the_date(r
     short = repo.git("rev-parse", "--short=7", "HEAD")
     assert done.stdout == (
         f"Committed {short}: Editorial change: typo\n"
-        "  with the trailer 'Editorial: typo': the date stays 2021-02-23.\n"
+        "  with the trailer 'Editorial: typo'\n"
+        "  the date stays 2021-02-23.\n"
     )
     # exactly what `git commit -m "Editorial change: typo" -m "Editorial: typo"` makes
     assert repo.git("log", "-1", "--format=%B") == "Editorial change: typo\n\nEditorial: typo"
@@ -60,6 +61,26 @@ def test_a_new_version_is_committed_with_its_date(repo) -> None:
     built = run_build(repo.root, extra=["--no-pdf"])
     assert built.exit_code == 0, built.stderr
     assert (repo.root / "site/nl/2099-03-01/index.html").is_file()
+
+
+def test_a_backdated_version_is_committed_with_its_reason(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    assert refused(repo, "--version") == (
+        "statement/statement.toml:5: the new version's date 2022-03-01 is before today\n"
+        "    fix: a version cannot apply before anyone could read it: set a date from today on, "
+        'or say why it must apply from that day: bin/statement commit --version --backdated "reason"\n'
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
+    done = statement(repo, "--version", "--backdated", "published on paper that day")
+    assert done.exit_code == 0, done.stderr
+    assert "  with the trailer 'Backdated: published on paper that day'\n" in done.stdout
+    assert repo.git("log", "-1", "--format=%B") == (
+        "The version of 2022-03-01\n\nBackdated: published on paper that day"
+    )
+    built = run_build(repo.root, extra=["--no-pdf"])
+    assert built.exit_code == 0, built.stderr  # the build's backdating guard reads the reason
+    assert (repo.root / "site/nl/2022-03-01/index.html").is_file()
 
 
 def refused(repo: StatementRepo, *args: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from labelled import LABELLED, labelled_set, score
 
 from generator.check import disclosures
-from generator.disclosures import WORDS_FOLDER, section_evidence, word_list, word_lists
+from generator.disclosures import WORDS_FOLDER, read_word_list, section_evidence, word_lists
 from generator.model import Section
 
 IDS = [d.id for d in disclosures()]
@@ -22,7 +22,7 @@ def said(text: str, lang: str = "en", heading: str = "Section") -> dict[str, str
     section = Section("s", heading, "", tuple(text.split("\n\n")), 3)
     return {
         found.disclosure: found.words
-        for found in section_evidence(section, lang, word_lists()[lang])
+        for found in section_evidence(section, Path(f"{lang}.md"), word_lists()[lang])
     }
 
 
@@ -85,6 +85,12 @@ def test_a_statement_that_something_is_not_done_makes_the_disclosure(
         ("Wij beperken de toegang tot de agenda tot onze medewerkers.", "nl", "right_restriction"),
         ("De server maakt automatisch elke nacht een back-up.", "nl", "automated_decisions"),
         ("Voor de in dit privacy statement genoemde doeleinden delen wij niets.", "nl", "purposes"),
+        (
+            "Wij verwerken gegevens van derden: degene op wie schade verhaald wordt.",
+            "nl",
+            "recipients",
+        ),
+        ("Third parties: the party from whom damage is recovered.", "en", "recipients"),
     ],
 )
 def test_a_near_miss_does_not_count(text: str, lang: str, disclosure: str) -> None:
@@ -102,10 +108,34 @@ def test_the_heading_is_read_too() -> None:
     assert said("We keep it short.", heading="Retention")["retention"] == "Retention"
 
 
-def test_a_phrase_with_a_choice_of_two_words_is_refused_with_the_file_named() -> None:
-    data = {"language": "xx", "stemmer": "", "purposes": {"phrases": ["for the purpose|end-goal"]}}
-    with pytest.raises(ValueError, match=r"xx.toml: in 'for the purpose\|end-goal'"):
-        word_list(data, "xx.toml")
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            '[purposes]\nphrases = [\n  "for the purpose|end-goal",\n]\n',
+            3,
+            "in the phrase 'for the purpose|end-goal', each choice of 'purpose|end-goal' must be one word",
+        ),
+        ('language = "xx"\nstemmer = "klingon"\n', 2, "there is no stemmer 'klingon'"),
+        (
+            'language = "xx"\n[purposes]\nphrases = ["doel", "..."]\n',
+            3,
+            "the phrase '...' has no words",
+        ),
+        ('language = "xx\n', 1, None),  # a TOML mistake: said as statement.toml's are
+    ],
+)
+def test_a_mistake_in_a_word_list_is_named_with_its_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str | None
+) -> None:
+    path = tmp_path / "xx.toml"
+    path.write_text(text if "language" in text else 'language = "xx"\n' + text, encoding="utf-8")
+    line += "language" not in text
+    with pytest.raises(ExceptionGroup) as raised:
+        read_word_list(path)
+    (error,) = raised.value.exceptions
+    assert (error.path, error.line, error.kind) == (path, line, "word-list")
+    assert message is None or error.message == message
 
 
 # --- measured on the labelled statements -----------------------------------------------------

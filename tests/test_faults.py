@@ -198,7 +198,8 @@ def test_release_with_an_inline_summary_changes_nothing(tmp_path: Path) -> None:
     text = text.replace("effective =", 'summary = { nl = "Nieuw.", en = "New." }\neffective =')
     path.write_text(text, encoding="utf-8")
     repo.commit("The summary written inline")
-    result = CliRunner().invoke(main, ["release", "--root", str(repo.root), "--date", "2030-01-01"])
+    args = ["release", "--root", str(repo.root), "--date", "2030-01-01", "--far-ahead"]
+    result = CliRunner().invoke(main, args)
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert result.stderr == (
         "statement/statement.toml: statement.toml could not be rewritten safely\n"

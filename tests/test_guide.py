@@ -237,6 +237,16 @@ def tried_build(command: str, clone: Path, log: Path) -> None:
     assert "Built " in done.stdout and (clone / "site" / "nl" / "index.html").is_file()
 
 
+def tried_import(command: str, clone: Path, log: Path) -> None:
+    # as a new project starts: an old statement beside it, and no statement/nl.md yet
+    (clone / "statement" / "nl.md").rename(clone / "privacy.md")
+    done = typed(command, clone)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "{#retention" in (clone / "statement" / "nl.md").read_text(encoding="utf-8")
+    (clone / "privacy.md").unlink()
+    typed("git checkout -- statement", clone, check=True)
+
+
 def tried_guide(command: str, clone: Path, log: Path) -> None:
     if port_taken(8001):  # another session's guide: make guide says so and stops
         assert "Address already in use" in typed(command, clone).stderr
@@ -251,6 +261,7 @@ TRIED = {
     'bin/statement commit --editorial "typo"': tried_commit,
     "bin/statement release --date 2022-03-01": tried_release,
     "bin/statement build": tried_build,
+    "bin/statement import privacy.md --language nl": tried_import,
     "make guide": tried_guide,
 }
 

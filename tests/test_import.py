@@ -14,6 +14,7 @@ from conftest import copy_project, run_build
 from generator.cli import main
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 JEKYLL = """\
 ---
 layout: page
@@ -89,6 +90,13 @@ def imported(root: Path, file: Path, lang: str, *extra: str) -> tuple[str, str]:
     return written(root, lang), result.stdout
 
 
+def listed(root: Path, file: Path, lang: str, *extra: str) -> str:
+    """Import that leaves problems: what it printed on stderr."""
+    result = run_import(root, file, lang, *extra)
+    assert result.exit_code == 1
+    return result.stderr
+
+
 def written(root: Path, lang: str) -> str:
     return (root / "statement" / f"{lang}.md").read_text(encoding="utf-8")
 
@@ -128,9 +136,8 @@ def test_a_jekyll_statement_is_mended_and_says_what_changed(root: Path, tmp_path
 
 
 def test_relative_links_without_a_base_url_are_listed(root: Path, tmp_path: Path) -> None:
-    result = run_import(root, source(tmp_path, "privacy.md", JEKYLL), "nl")
-    assert result.exit_code == 1
-    assert result.stderr == (
+    stderr = listed(root, source(tmp_path, "privacy.md", JEKYLL), "nl")
+    assert stderr == (
         "statement/nl.md:3: the link '/policies/cookies/' is relative\n"
         "    fix: import again with --base-url https://…/ (the address the page was published at), "
         "or write the full address\n"
@@ -159,8 +166,19 @@ def test_a_saved_web_page_gives_its_main_content(root: Path, tmp_path: Path) -> 
         "Ask [us](mailto:privacy@acme.example), [here](#your-rights).\n"
     )
     assert "took the page's main content, <main>" in said
-    assert "left out 2 images, scripts, forms and menus" not in said  # in <main>: 1
-    assert "left out 1 images, scripts, forms and menus" in said
+    assert "left out 1 images, scripts, forms, menus, headers and footers" in said  # in <main>
+
+
+def test_a_page_without_main_gives_its_body_without_the_sites_parts(
+    root: Path, tmp_path: Path
+) -> None:
+    page = (
+        "<html><body><header><a href='/'>Acme</a></header><h1>Privacy</h1>"
+        "<h2>Who</h2><p>Acme.</p><aside>Buy now</aside><footer>(c) Acme</footer></body></html>"
+    )
+    text, said = imported(root, source(tmp_path, "p.htm", page), "nl")
+    assert text == "# Privacy\n\n## Who {#who}\n\nAcme.\n"
+    assert "took the page's main content, <body>" in said
 
 
 def test_a_word_file_through_mammoth(root: Path, tmp_path: Path) -> None:
@@ -183,8 +201,10 @@ def test_a_word_file_through_mammoth(root: Path, tmp_path: Path) -> None:
     assert "converted the Word file to Markdown" in said
 
 
-def test_a_translation_takes_the_source_ids_by_position(root: Path, tmp_path: Path) -> None:
-    dutch = "# Privacy\n\n## Wie wij zijn {#controller}\n\nA.\n\n## Bewaren {#retention}\n\nB.\n"
+def test_a_translation_takes_the_source_ids_and_classes_by_position(
+    root: Path, tmp_path: Path
+) -> None:
+    dutch = "# Privacy\n\n## Wie wij zijn {#controller}\n\nA.\n\n## Bewaren {#retention .retention}\n\nB.\n"
     (root / "statement" / "nl.md").write_text(dutch, encoding="utf-8")
     english = (
         "# Privacy\n\n## Who we are\n\nA, see [keeping](#keeping-data).\n\n## Keeping data\n\nB.\n"
@@ -192,7 +212,7 @@ def test_a_translation_takes_the_source_ids_by_position(root: Path, tmp_path: Pa
     text, said = imported(root, source(tmp_path, "en.md", english), "en")
     assert text == (
         "# Privacy\n\n## Who we are {#controller}\n\nA, see [keeping](#retention).\n\n"
-        "## Keeping data {#retention}\n\nB.\n"
+        "## Keeping data {#retention .retention}\n\nB.\n"  # the disclosures it gives, too
     )
     assert "gave 2 sections the ids of the source language's, in the same order" in said
 
@@ -200,9 +220,8 @@ def test_a_translation_takes_the_source_ids_by_position(root: Path, tmp_path: Pa
 def test_a_translation_with_a_section_more_is_listed(root: Path, tmp_path: Path) -> None:
     (root / "statement" / "nl.md").write_text("# P\n\n## A {#a}\n\nA.\n", encoding="utf-8")
     english = "# P\n\n## A\n\nA.\n\n## B\n\nB.\n"
-    result = run_import(root, source(tmp_path, "en.md", english), "en")
-    assert result.exit_code == 1
-    assert "statement/en.md:7: the text has 2 sections, the source language's 1" in result.stderr
+    stderr = listed(root, source(tmp_path, "en.md", english), "en")
+    assert "statement/en.md:7: the text has 2 sections, the source language's 1" in stderr
     assert "## A {#a}" in written(root, "en")
 
 
@@ -219,9 +238,8 @@ def test_it_will_not_write_over_a_text_unless_forced(root: Path, tmp_path: Path)
 
 def test_what_the_reader_refuses_is_listed_with_its_line(root: Path, tmp_path: Path) -> None:
     file = source(tmp_path, "p.md", "# P\n\n## A\n\nMail {{ site.email }}.\n")
-    result = run_import(root, file, "nl")
-    assert result.exit_code == 1
-    assert "statement/nl.md:5: {{ site.email }} is not a fact\n" in result.stderr
+    stderr = listed(root, file, "nl")
+    assert "statement/nl.md:5: {{ site.email }} is not a fact\n" in stderr
 
 
 def test_a_file_of_another_kind_is_refused(root: Path, tmp_path: Path) -> None:
@@ -253,19 +271,17 @@ def test_html_blocks_in_markdown_become_markdown(root: Path, tmp_path: Path) -> 
 
 
 def test_a_link_to_an_anchor_on_no_heading_is_listed(root: Path, tmp_path: Path) -> None:
-    markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n"
-    result = run_import(root, source(tmp_path, "p.md", markdown), "nl")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
+    markdown = "# P\n\n## A\n\nSee [cookies](#cookies).\n\n### Sub\n\nS.\n"
+    stderr = listed(root, source(tmp_path, "p.md", markdown), "nl")
+    assert stderr.startswith(
         "statement/nl.md:5: the link #cookies goes to nothing in the text\n"
-        "    fix: point it at one of: a, page-intro, or remove the link\n"
+        "    fix: point it at one of: a, a-sub, or remove the link\n"
     )
 
 
 def test_a_language_missing_from_the_settings_is_listed(root: Path, tmp_path: Path) -> None:
-    result = run_import(root, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "de")
-    assert result.exit_code == 1
-    assert "statement/statement.toml: the language 'de' is not in statement.toml" in result.stderr
+    stderr = listed(root, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "de")
+    assert "statement/statement.toml: the language 'de' is not in statement.toml" in stderr
     assert written(root, "de") == "# P\n\n## A {#a}\n\nA.\n"
 
 
@@ -273,3 +289,69 @@ def test_a_language_code_that_is_no_code_is_refused(root: Path, tmp_path: Path) 
     result = run_import(root, source(tmp_path, "p.md", "# P\n"), "../../x")
     assert result.exit_code == 1 and "'../../x' is not a language code" in result.stderr
     assert sorted(p.name for p in root.rglob("*")) == ["statement", "statement.toml"]
+
+
+def test_addresses_without_their_scheme_are_completed(root: Path, tmp_path: Path) -> None:
+    markdown = (
+        "# P\n\n## A\n\nMail [us](privacy@acme.example) or see [the site](www.acme.example).\n"
+    )
+    text, said = imported(root, source(tmp_path, "p.md", markdown), "nl")
+    assert "[us](mailto:privacy@acme.example)" in text
+    assert "[the site](https://www.acme.example)" in text
+    assert "gave 2 links their mailto: or https:" in said
+
+
+def test_without_settings_the_text_is_written_and_that_is_said(tmp_path: Path) -> None:
+    stderr = listed(tmp_path, source(tmp_path, "p.md", "# P\n\n## A\n\nA.\n"), "en")
+    assert stderr.startswith(
+        "statement/statement.toml: there is no statement.toml: no build reads the text yet\n"
+    )
+    assert written(tmp_path, "en") == "# P\n\n## A {#a}\n\nA.\n"
+
+
+def test_another_systems_template_tags_are_listed(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\nWrite to us:\n{% include contact.html %}\n"
+    stderr = listed(root, source(tmp_path, "p.md", markdown), "nl")
+    assert stderr.startswith(
+        "statement/nl.md:6: {% include contact.html %} is a template tag of another system\n"
+    )
+
+
+def test_line_breaks_and_footnotes_of_markdown(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## A\n\nLine one<br>\nline two.\n\nA note [^1].\n\n[^1]: Said once.\n"
+    text, said = imported(
+        root, source(tmp_path, "p.md", markdown), "nl", "--base-url", "https://x.example/"
+    )
+    assert "Line one\\\nline two." in text and "[^1]: Said once." in text
+    assert "wrote 1 <br> as Markdown line breaks" in said and "relative" not in said
+
+
+def test_an_anchor_inside_a_heading_points_at_that_heading(root: Path, tmp_path: Path) -> None:
+    page = (
+        '<main><h1>P</h1><p>See <a href="#_Toc2">who</a>.</p>'
+        '<h2><a id="_Toc2"></a>Who we are</h2><p>Acme.</p></main>'
+    )  # as Word's bookmarks come out of mammoth
+    text, _ = imported(root, source(tmp_path, "p.html", page), "nl")
+    assert text == "# P\n\nSee [who](#who-we-are).\n\n## Who we are {#who-we-are}\n\nAcme.\n"
+
+
+def test_a_link_to_a_place_on_the_same_page_by_its_address(root: Path, tmp_path: Path) -> None:
+    markdown = "# P\n\n## Who we are\n\nSee [rights](https://acme.example/privacy/#your-rights).\n\n## Your rights\n\nR.\n"
+    text, _ = imported(
+        root,
+        source(tmp_path, "p.md", markdown),
+        "nl",
+        "--base-url",
+        "https://acme.example/privacy/",
+    )
+    assert "See [rights](#your-rights)." in text
+
+
+def test_a_text_in_our_own_format_comes_out_as_it_went_in(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "statement").mkdir(parents=True)
+    shutil.copy(REPO / "statement" / "statement.toml", project / "statement")
+    for lang in ("nl", "en"):  # the source language first, then its translation
+        text, said = imported(project, REPO / "statement" / f"{lang}.md", lang)
+        assert text == (REPO / "statement" / f"{lang}.md").read_text(encoding="utf-8")
+    assert "gave 10 sections the ids of the source language's" in said

@@ -71,3 +71,19 @@ def test_statement_diff_shows_an_introduction_written(tmp_path) -> None:
     assert "[nl] #page-intro (added): {+Privacy policy+}" in result.stdout
     assert "{+Welkom. Deze verklaring geldt voor al onze diensten.+}" in result.stdout
     assert "[en]" not in result.stdout
+
+
+def test_an_introduction_behind_the_source_is_marked_stale(tmp_path) -> None:
+    repo = make_repo(tmp_path / "project")
+    repo.edit("nl.md", TITLE, f"{TITLE}\n{INTRO_NL}\n")
+    repo.edit("en.md", TITLE, f"{TITLE}\n{INTRO_EN}\n")
+    repo.commit("An introduction\n\nEditorial: welcome words, no new meaning")
+    repo.new_version("2022-03-01", "Ook de winkels.", "See the Dutch text.")
+    repo.edit("nl.md", "al onze diensten", "al onze diensten en winkels")
+    repo.commit("Version of 1 March 2022")
+    assert run_build(repo.root, extra=["--no-pdf"]).exit_code == 0
+    english = (repo.root / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    intro = english[english.index('<div class="intro"') :].split("</div>")[0]
+    assert 'class="stale-notice"' in intro and 'href="../nl/#page-intro"' in intro
+    result = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
+    assert "#page-intro changed in nl.md after its translation in en.md" in result.stdout

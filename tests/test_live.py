@@ -37,3 +37,33 @@ def test_the_check_of_the_live_statement_ends_in_its_report(tmp_path: Path) -> N
 
 def test_the_tests_copy_of_the_statement_is_a_whole_statement() -> None:
     assert {"en.md", "nl.md", "statement.toml"} <= {p.name for p in EMS_STATEMENT.iterdir()}
+
+
+def pins(name: str) -> dict[str, str]:
+    """A lock file's pins: canonical library name -> version."""
+    from packaging.utils import canonicalize_name
+
+    lines = (REPO / name).read_text(encoding="utf-8").splitlines()
+    found = [line.split("==") for line in lines if line.strip() and not line.startswith("#")]
+    assert all(len(pin) == 2 for pin in found), f"{name} holds a line that is not name==version"
+    return {canonicalize_name(pin[0]): pin[1] for pin in found}
+
+
+def test_the_lock_files_pin_what_pyproject_asks_for() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime, test = pins("requirements.lock"), pins("requirements-test.lock")
+    wanted = [(runtime, line) for line in project["dependencies"]]
+    wanted += [(test, line) for line in project["optional-dependencies"]["test"]]
+    for lock, line in wanted:
+        need = Requirement(line)
+        name = canonicalize_name(need.name)
+        assert name in lock, f"{need.name} is not pinned"
+        assert need.specifier.contains(lock[name]), f"{need.name}=={lock[name]} is not {need}"
+    assert {
+        name: test[name] for name in runtime
+    } == runtime  # the tests ran what make site installs

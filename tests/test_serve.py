@@ -100,7 +100,9 @@ def test_the_preview_shows_the_statement_with_the_checks_findings(preview: Previ
     assert "Wij bewaren uw persoonsgegevens niet langer dan nodig" in page
     banner = page.split('<div class="preview-banner"', 1)[1].split("</div>", 1)[0]
     assert "statement check finds 3 error(s), 2 warning(s)" in banner
-    assert "&#x27;complaint&#x27;" in banner and "&#x27;right_portability&#x27;" in banner
+    assert ": complaint)" in banner and ": right_portability)" in banner
+    assert "Autoriteit Persoonsgegevens" in banner
+    assert ".pdf" not in page  # the preview makes no PDF, and links to none
     assert "livereload(" in page  # mkdocs' reload script, which the preview's policy lets run
     assert "script-src 'unsafe-inline'; connect-src 'self'" in page
     assert preview.get("/") and "Preview at http://127.0.0.1:" in preview.terminal()

@@ -448,3 +448,12 @@ def test_a_mistyped_id_is_said_together_with_the_texts_other_mistakes(tmp_path, 
     assert (
         errors[0].hint == "write {#retention} as nl.md does"
     )  # not in git: who changed is unknown
+
+
+def test_a_fact_with_spaces_in_a_link_address_is_refused(problems):
+    [error] = problems(one_section("Mail [ons](mailto:{{ email }})."))
+    assert (error.line, error.message) == (
+        5,
+        "{{ email }} in a link's address is written with spaces",
+    )
+    assert "{{email}}" in error.hint

@@ -276,6 +276,11 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     repo.commit("Digits\n\nEditorial: digits before it applies", "2022-02-15T10:00:00+01:00")
     repo.edit("en.md", "at most 2 years", "at most two (2) years")
     repo.commit("Words\n\nEditorial: the number in words too", "2022-04-10T10:00:00+02:00")
+    toml = repo.statement / "statement.toml"
+    toml.write_text(
+        "# a note for the editors\n" + toml.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    repo.commit("A comment: the page stays the same", "2022-05-20T10:00:00+02:00")
     repo.new_version("2023-01-01", "Nieuw adres.", "New address.")
     repo.commit("Version of 1 January 2023", "2022-12-01T10:00:00+01:00")
     assert build_for(repo, "2023-06-01").exit_code == 0
@@ -287,6 +292,7 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     assert 'Last amended on <time datetime="2022-04-10">10 April 2022</time>.' in archived
     assert "10 April 2022</time>: the number in words too</li>" in archived
     assert "digits before it applies" not in archived  # corrected before it took effect
+    assert "20 May 2022" not in archived  # a comment changes no word: no amendment
     nl = page(repo, "nl/2022-03-01/index.html")
     assert "Laatst gecorrigeerd op <time" in nl and "tot en met <time" in nl
     feed = feedparser.parse(page(repo, "en/feed.xml"))
