@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SHELL := /bin/bash  # for pipefail: a failed install must fail, even with its output filtered
+# bash, for pipefail: a failed install must fail, even with its output filtered
+SHELL := /bin/bash
 
 .PHONY: site guide test test-quick format catalogs system-packages clean bench lock
 
