@@ -281,3 +281,6 @@ def test_the_readmes_commands_work_as_written_after_make_site(tmp_path: Path) ->
     assert set(commands) == set(TRIED), "a command of the README without a way to try it here"
     for command in commands:
         TRIED[command](command, clone, tmp_path / "terminal.txt")
+    # typed in a folder of the project, not its top: it is still the project's command
+    done = typed("../bin/statement diff", clone / "statement")
+    assert done.returncode == 0 and done.stdout.startswith("Changes from the version of"), done
