@@ -59,8 +59,11 @@ node_modules/.installed: package.json package-lock.json | system-packages
 	touch $@
 
 # The editors' guide (docs/) at http://127.0.0.1:8001/, rebuilt as you edit it.
+# Port 8001 (mkdocs.yml), or the next free one, said as the preview says it.
+FREE_PORT := from pathlib import Path; from generator.serve import free_port; \
+  print(free_port(Path("."), 8001, lambda said: print(said, file=__import__("sys").stderr)))
 guide: $(VENV)/.installed
-	$(BIN)/mkdocs serve
+	@port=$$($(BIN)/python -c '$(FREE_PORT)') && $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$$port
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix generator tests
