@@ -62,6 +62,8 @@ def make_site(
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     versions = read.versions
+    dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
+    catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
@@ -107,6 +109,17 @@ def _check_history(root: Path, history: History | None, release: bool, allow_sha
             "there are uncommitted changes: a release is built from commits only",
             hint,
         )
+
+
+def _dropped_languages(versions: tuple[Version, ...], current: tuple) -> tuple:
+    codes = {language.code for language in current}
+    found = {
+        language.code: language
+        for version in versions
+        for language in version.statement.settings.languages
+        if language.code not in codes
+    }
+    return tuple(found.values())
 
 
 def _changes(versions: tuple[Version, ...]) -> tuple:

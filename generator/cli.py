@@ -43,6 +43,7 @@ def _day(today) -> date | None:
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
+    envvar="STATEMENT_ROOT",  # set by bin/statement: its project, from whatever folder it is run
     help="The project folder (holds statement/, templates/, locales/).",
 )
 @click.option(
@@ -128,6 +129,7 @@ ROOT = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
+    envvar="STATEMENT_ROOT",  # set by bin/statement: its project, from whatever folder it is run
     help="The project folder (holds statement/, templates/, locales/).",
 )
 CACHE = click.option(

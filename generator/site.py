@@ -15,7 +15,9 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ AT_FDCWD = -100
 MARK = ".statement-site"  # in every site this program writes, and only there
 MARK_TEXT = b"A site written by `statement build`: the next build replaces this folder whole.\n"
 PROJECT_FOLDERS = ("statement", "templates", "locales")
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}")
 COPY_PIECE = 1 << 20
 
 
@@ -72,7 +75,7 @@ def refuse_output(root: Path, out: Path) -> None:
 
 def refuse_foreign(out: Path) -> None:
     """Refuse a folder (or file) at out that is not empty and holds no site this program wrote."""
-    if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir())):
+    if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir()) or _unmarked_site(out)):
         return
     if not out.exists() and not out.is_symlink():
         return
@@ -95,6 +98,19 @@ def _turn(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(folder)  # closing releases the lock
+
+
+def _unmarked_site(out: Path) -> bool:
+    """A site built before sites had a mark: its statement.json, and nothing beside its own
+    files and language folders (a folder holding anything else is not taken for one)."""
+    try:
+        data = json.loads((out / "statement.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    ours = {"index.html", "statement.json", "style.css", "print.css", "fonts"}
+    names = [path.name for path in out.iterdir()]
+    mine = all(name in ours or LANGUAGE_FOLDER.fullmatch(name) for name in names)
+    return mine and isinstance(data, dict) and {"versions", "languages"} <= set(data)
 
 
 def _remove_leftovers(out: Path) -> None:
