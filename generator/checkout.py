@@ -28,7 +28,7 @@ def checked(read: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(read)
     def reading(root: Path, *args, **kwargs) -> T:
         if (cache := kwargs.get("cache", args[0] if args else None)) is not None:
-            writable_cache(cache.parent)  # the build's cache: history.json, and the PDFs beside it
+            writable_cache(cache.parent)  # the build's cache: the PDFs, the no-change record
         top = repository_top(root)
         if top is None:
             return read(root, *args, **kwargs)  # not in git: it reads no history either
