@@ -450,8 +450,11 @@ def _urn(publication: Publication, name: str) -> str:
 # --- statement.json ----------------------------------------------------------------------------
 
 
-def render_index(publication: Publication, plan: Plan) -> bytes:
-    """site/statement.json: what was built, for machines."""
+def render_index(
+    publication: Publication, plan: Plan, pdf_checks: dict[str, dict[str, str]] | None = None
+) -> bytes:
+    """site/statement.json: what was built, for machines; with each PDF's hash and the hash of
+    what it was made from, for a later build's --reuse."""
     settings, current = publication.settings, publication.current
     index = {
         "languages": [language.code for language in settings.languages],
@@ -461,6 +464,7 @@ def render_index(publication: Publication, plan: Plan) -> bytes:
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
         "versions": [_version_entry(publication, plan, v) for v in publication.versions],
+        "pdf_checks": pdf_checks or {},
     }
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
