@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import StatementError
-from .model import Site
+from .model import Site, Stored
 
 RENAME_EXCHANGE = 2  # from <linux/fs.h>
 AT_FDCWD = -100
@@ -32,6 +33,7 @@ MARK = ".statement-site"  # in every site this program writes, and only there
 MARK_TEXT = b"A site written by `statement build`: the next build replaces this folder whole.\n"
 PROJECT_FOLDERS = ("statement", "templates", "locales")
 LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}")
+COPY_PIECE = 1 << 20
 
 
 def write_site(site: Site, out: Path) -> Site:
@@ -120,7 +122,23 @@ def _write_files(site: Site, folder: Path) -> None:
     for path, data in site.files:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, Stored):
+            _copy(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def _copy(stored: Stored, target: Path) -> None:
+    """A file kept on disk (a PDF in the cache), copied a piece at a time and checked against its
+    hash: the site never holds a PDF that is not the one the build made."""
+    digest = hashlib.sha256()
+    with open(stored.path, "rb") as source, open(target, "wb") as copy:
+        while piece := source.read(COPY_PIECE):
+            digest.update(piece)
+            copy.write(piece)
+    if digest.hexdigest() != stored.sha256:
+        hint = "build again: the cache under --cache was changed while the site was written"
+        raise StatementError(stored.path, None, "a cached PDF changed as it was copied", hint)
 
 
 def _readable(folder: Path) -> None:
