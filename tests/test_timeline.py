@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import run_build, site_files
-from repos import IDENTITY, StatementRepo, make_repo
+from repos import StatementRepo, make_repo
 from test_changelog import SCHEMA
 from test_pages import (
     AXE,
@@ -167,25 +167,6 @@ def test_release_with_a_past_date_says_the_commit_needs_its_reason(repo) -> None
         main, ["release", "--root", str(repo.root), "--date", "2022-06-01", "--today", "2022-05-10"]
     )
     assert later.exit_code == 0 and "Backdated" not in later.stderr
-
-
-def test_commit_refuses_a_past_date_unless_given_the_reason(repo, monkeypatch) -> None:
-    for key, value in IDENTITY.items():
-        monkeypatch.setenv(key, value)  # committed now, by the clock, as an editor commits
-    repo.new_version("2022-03-01", "Nieuw.", "New.")
-    head = repo.git("rev-parse", "HEAD")
-    args = ["commit", "--root", str(repo.root), "--version"]
-    refused = CliRunner().invoke(main, args)
-    assert refused.exit_code == 1 and repo.git("rev-parse", "HEAD") == head
-    assert "the new version's date 2022-03-01 is before today" in refused.stderr
-    assert '--backdated "reason"' in refused.stderr
-    done = CliRunner().invoke(main, [*args, "--backdated", "decided on 1 March, published late"])
-    assert done.exit_code == 0, done.stderr
-    assert "with the trailer 'Backdated: decided on 1 March, published late'" in done.stdout
-    assert repo.git("log", "-1", "--format=%(trailers:key=Backdated,valueonly)").strip() == (
-        "decided on 1 March, published late"
-    )
-    assert build_for(repo, None).exit_code == 0
 
 
 # --- upcoming versions ------------------------------------------------------------------------
