@@ -28,6 +28,7 @@ from test_pages import (
 from test_versions import RETENTION_EN, RETENTION_EN_NEW, RETENTION_NL, RETENTION_NL_NEW
 
 from generator.cli import main
+from generator.serve import Preview
 from generator.timeline import build_day
 
 NO_PDF = ["--no-pdf"]
@@ -104,6 +105,23 @@ def test_the_same_source_on_the_same_day_gives_the_same_bytes(repo) -> None:
     one, two = site_files(repo.root / "one"), site_files(repo.root / "two")
     assert one == two
     assert one != site_files(repo.root / "three")  # the day it takes effect, the site changes
+
+
+def test_the_preview_builds_for_its_day(repo, tmp_path) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    for today, text in (("2026-12-31", RETENTION_EN), ("2027-01-01", RETENTION_EN_NEW)):
+        preview = Preview(repo.root, tmp_path / "cache", tmp_path / today, lambda *a, **k: None,
+                          datetime.date.fromisoformat(today))  # fmt: skip
+        preview.rebuild()
+        assert text in (tmp_path / today / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_check_reports_a_source_date_epoch_that_is_no_time(repo, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root), "--format", "json"])
+    findings = json.loads(checked.stdout)["findings"]
+    assert checked.exit_code == 1
+    assert any("SOURCE_DATE_EPOCH is not a moment in time" in f["message"] for f in findings)
 
 
 # --- backdating -------------------------------------------------------------------------------
