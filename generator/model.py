@@ -99,6 +99,7 @@ class Commit:
     editorial: str = ""  # the reason in its `Editorial:` trailer
     backdated: str = ""  # the reason in its `Backdated:` trailer
     changed: bool = True  # it changed what the version says (a comment or reflow does not)
+    languages: tuple[str, ...] = ()  # the languages whose pages it changed; () for every one
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def _absolute(publication: Publication, path: str) -> str | None:
 def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
     locale = _locale(page)
-    standing = timeline.standing(publication, version)
+    standing = timeline.standing(publication, version, page.lang)
     return {
         "translation": version.statement.translation(page.lang),
         "stamp": _stamp(version.date, locale),
@@ -395,7 +395,7 @@ def _entry(
         upcoming=publication.is_upcoming(version),
         current=version is publication.current,
         published=timeline.atom_time(timeline.published(version), version.date),
-        updated=timeline.atom_time(timeline.updated(version), version.date),
+        updated=timeline.atom_time(timeline.updated(version, page.lang), version.date),
     )
 
 
