@@ -63,7 +63,7 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
     translations, errors = [], []
-    cache = {} if cache is None else cache
+    cache = _read_before(source.path("")) if cache is None else cache
     for language in settings.languages:
         try:
             name = f"{language.code}.md"
@@ -112,7 +112,7 @@ def _translation(
     facts = settings.fact_values | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
-    cache = {} if cache is None else cache
+    cache = _read_before(path) if cache is None else cache
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
@@ -128,6 +128,18 @@ def _translation(
     errors.extend(_clashing_targets(sections, targets, path))
     errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
     return translation, errors
+
+
+READ_BEFORE: dict[Path, dict] = {}  # file -> its parts read in this process
+READ_BEFORE_LIMIT = 4096
+
+
+def _read_before(path: Path) -> dict:
+    """The parts of this file read before in this process, for a reader that brings no cache of
+    its own: check reads the text being edited more than once, the preview on every save."""
+    if sum(len(parts) for parts in READ_BEFORE.values()) > READ_BEFORE_LIMIT:
+        READ_BEFORE.clear()  # a long preview session: start again rather than grow
+    return READ_BEFORE.setdefault(path, {})
 
 
 @dataclass(frozen=True)
