@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .changes import changes_between
-from .config import statement_settings
+from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all
 from .history import History, read_history, require_full
@@ -49,6 +49,7 @@ def make_site(
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     publication = Publication(versions, _changes(versions), bool(history and history.shallow))
+    require_publisher(publication.settings, root / "statement" / "statement.toml")
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from . import defaults
 from .build import CACHE, make_site
-from .config import REQUIRED_FACTS, accepted_gaps, setting_line, settings_from
+from .config import accepted_gaps, setting_line, settings_from
 from .errors import StatementError, attempt
 from .files import SourceFiles
 from .history import History, read_history
@@ -136,7 +137,7 @@ def examine(root: Path, cache: Path | None = None) -> Examined:
     if statement is not None:  # when it is None, the build's errors say why
         coverage, gdpr = _gdpr(statement, source)
         findings += gdpr
-        findings += _unused_facts(statement, root / "templates", source)
+        findings += _unused_facts(statement, root, source)
         findings += _history_findings(root, cache, statement)
     language = statement.settings.source_language if statement else "en"
     found = tuple(sorted(set(findings), key=lambda f: f.order))
@@ -268,12 +269,13 @@ def _differing_classes(statement: Statement) -> list[Finding]:
 # --- facts ----------------------------------------------------------------------------------
 
 
-def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) -> list[Finding]:
-    used = set(REQUIRED_FACTS)  # the page around the text shows these, or names files by them
+def _unused_facts(statement: Statement, root: Path, source: SourceFiles) -> list[Finding]:
+    used = set()
     for translation in statement.translations:
         text = translation.path.read_text(encoding="utf-8-sig")
         used |= {name for name in FACT.findall(text)}
-    for template in sorted(templates.rglob("*.html")) + sorted(templates.rglob("*.xml")):
+    templates = defaults.files(defaults.folders(root, defaults.TEMPLATES), "**/*")
+    for template in [path for name, path in templates.items() if name.endswith((".html", ".xml"))]:
         for found in TEMPLATE_FACT.finditer(template.read_text(encoding="utf-8")):
             used.add(found.group(1) or found.group(2))
     path = source.path("statement.toml")

@@ -33,9 +33,14 @@ TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
-FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
+FACT = re.compile(r"\{\{\s*([A-Za-z0-9_.]*)\s*\}\}")  # publisher.name: [publisher]'s
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
-FACT_LINKS = {"email": "mailto:", "website": "https://"}
+FACT_LINKS = {
+    "email": "mailto:",
+    "website": "https://",
+    "publisher.email": "mailto:",
+    "publisher.website": "https://",
+}
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -52,7 +57,8 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            key = (text, language.code, settings.facts, settings.publishers, settings.effective)
+            key += (settings.languages,)
             if key not in cache:
                 path = source.path(name)
                 cache[key] = parse_translation(text, path, language.code, settings, cache)
@@ -75,7 +81,7 @@ def parse_translation(
     """One language's text. It is read a stretch at a time (the title, then each section): a
     section read before, with the same facts, is not parsed again, so that the versions of a long
     history, which mostly share their sections, cost little more than the sections they change."""
-    facts = settings.fact_values | {
+    facts = settings.facts_in(lang) | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
     cache = {} if cache is None else cache
@@ -230,7 +236,9 @@ def _resolved(token: Token, block: Token, env: dict) -> list[Token]:
     name = token.meta["name"]
     if name not in env["facts"]:
         line = block.map[0] + 1 + block.content.count("\n", 0, token.meta["offset"])
-        known = ", ".join(sorted(env["facts"]))
+        names = sorted(fact for fact in env["facts"] if "." not in fact)
+        publisher = ["publisher.…"] if len(names) < len(env["facts"]) else []  # its fields
+        known = ", ".join(names + publisher)
         message = f"unknown fact {{{{{name}}}}}"
         env["errors"].append(
             StatementError(
@@ -248,7 +256,8 @@ def _fact_tokens(name: str, value: str) -> list[Token]:
     text = Token("text", "", 0, content=value)
     if name not in FACT_LINKS:
         return [text]
-    opening = Token("link_open", "a", 1, attrs={"href": FACT_LINKS[name] + value})
+    href = value if "://" in value else FACT_LINKS[name] + value  # website = "https://…" too
+    opening = Token("link_open", "a", 1, attrs={"href": href})
     return [opening, text, Token("link_close", "a", -1)]
 
 

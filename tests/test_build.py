@@ -164,9 +164,10 @@ def _missing_effective(project, edit):
     return "statement/statement.toml: ", "the setting 'effective' is missing"
 
 
-def _missing_fact(project, edit):
-    edit(_toml(project), 'kvk = "56150075"\n', "")
-    return f"statement/statement.toml:{line_of(_toml(project), '[facts]')}", "'kvk' is missing"
+def _fact_missing_a_language(project, edit):
+    edit(_toml(project), "[facts]\n", '[facts]\nstreet = { nl = "Stationsplein 1" }\n')
+    line = line_of(_toml(project), "street =")
+    return f"statement/statement.toml:{line}", "'street' gives no value for the language 'en'"
 
 
 def _impossible_date(project, edit):
@@ -216,7 +217,9 @@ def _missing_language_file(project, edit):
 
 
 def _unknown_fact_in_english(project, edit):
-    edit(_en(project), "please contact us via {{email}}", "please contact us via {{mail}}")
+    edit(
+        _en(project), "please contact us via {{publisher.email}}", "please contact us via {{mail}}"
+    )
     return f"statement/en.md:{line_of(_en(project), '{{mail}}')}", "unknown fact {{mail}}"
 
 
@@ -231,9 +234,9 @@ def _latin1(project, edit):
     return f"statement/nl.md:{line}", "not UTF-8"
 
 
-def _missing_catalog(project, edit):
-    (project / EN_CATALOG).unlink()
-    return f"{EN_CATALOG}: ", "the catalog for 'en' is missing"
+def _unreadable_catalog(project, edit):
+    (project / EN_CATALOG).write_text('msgid "Contents"\nmsgstr Contents\n', encoding="utf-8")
+    return f"{EN_CATALOG}:2", "the catalog cannot be read"
 
 
 def _untranslated_message(project, edit):
@@ -245,7 +248,7 @@ def _untranslated_message(project, edit):
 BAD_INPUTS = {
     "toml-syntax-error": _toml_syntax,
     "missing-effective": _missing_effective,
-    "missing-fact-kvk": _missing_fact,
+    "fact-missing-a-language": _fact_missing_a_language,
     "impossible-date": _impossible_date,
     "date-as-string": _quoted_date,
     "unknown-locale": _unknown_locale,
@@ -311,7 +314,7 @@ BAD_INPUTS = {
         "heading attributes {#retention onclick=foo} are not allowed",
     ),
     "not-utf8": _latin1,
-    "missing-catalog": _missing_catalog,
+    "unreadable-catalog": _unreadable_catalog,
     "untranslated-message": _untranslated_message,
 }
 
@@ -337,7 +340,7 @@ def test_a_bad_input_stops_the_build_and_keeps_the_site(project, build, edit, si
     assert staging_leftovers(project) == []
 
 
-@pytest.mark.parametrize("case", ["javascript-link", "not-utf8", "missing-catalog"])
+@pytest.mark.parametrize("case", ["javascript-link", "not-utf8", "unreadable-catalog"])
 def test_a_bad_input_in_a_real_process(project, edit, case):
     where, message = BAD_INPUTS[case](project, edit)
     completed = subprocess.run(
@@ -358,14 +361,16 @@ def test_problems_in_several_files_are_reported_together(project, build, edit, s
     before = site_files(project / "site")
     edit(_nl(project), "niet langer dan nodig", "niet <b>langer</b> dan nodig")
     edit(_nl(project), "## Beveiliging {#security}", "## Beveiliging")
-    edit(_en(project), "please contact us via {{email}}", "please contact us via {{mail}}")
+    edit(
+        _en(project), "please contact us via {{publisher.email}}", "please contact us via {{mail}}"
+    )
     edit(project / NL_CATALOG, 'msgstr "Inhoud"', 'msgstr ""')
-    (project / EN_CATALOG).unlink()
+    (project / EN_CATALOG).write_text('msgid "Contents"\nmsgstr Contents\n', encoding="utf-8")
     result = build(project)
     assert result.exit_code == 1
     contents = line_of(project / NL_CATALOG, 'msgid "Contents"')
     expected = [
-        f"{EN_CATALOG}: the catalog for 'en' is missing",
+        f"{EN_CATALOG}:2: the catalog cannot be read",
         f"{NL_CATALOG}:{contents}: the message 'Contents' is not translated",
         f"statement/en.md:{line_of(_en(project), '{{mail}}')}: unknown fact {{{{mail}}}}",
         f"statement/nl.md:{line_of(_nl(project), '<b>langer')}: raw HTML is not allowed",
@@ -381,11 +386,11 @@ def test_problems_in_several_files_are_reported_together(project, build, edit, s
 
 
 def test_a_settings_problem_is_reported_with_the_other_files_problems(project, build, edit):
-    edit(_toml(project), 'kvk = "56150075"\n', "")
+    edit(_toml(project), "[facts]\n", '[facts]\nkvk = ""\n')
     edit(_nl(project), "niet langer dan nodig", "niet <b>langer</b> dan nodig")
     result = build(project)
     assert result.exit_code == 1
-    assert "the fact 'kvk' is missing" in result.stderr
+    assert "the fact 'kvk' must be non-empty text" in result.stderr
     assert "raw HTML is not allowed" in result.stderr
 
 
@@ -584,8 +589,8 @@ def test_statement_json(built_site, pages):
     index = json.loads(read(built_site / "statement.json"))
     assert index["languages"] == ["nl", "en"]
     assert index["source_language"] == "nl"
-    assert index["facts"]["company"] == "EMS Nederland B.V."
-    assert index["facts"]["kvk"] == "56150075"
+    assert index["facts"]["nl"]["publisher.name"] == "EMS Nederland B.V."
+    assert index["facts"]["en"]["publisher.registration"] == "Chamber of Commerce (KvK) 56150075"
     assert index["current"] == "2021-02-23"
     first = index["versions"][0]
     assert first["date"] == "2021-02-23"

@@ -163,11 +163,12 @@ def test_a_gap_accepted_for_no_disclosure_is_named(project: Path) -> None:
 
 def test_a_fact_no_text_uses_is_a_warning(project: Path) -> None:
     toml = project / "statement" / "statement.toml"
-    edit(toml, 'kvk = "56150075"\n', 'kvk = "56150075"\nphone = "036 123 45 67"\n')
+    edit(toml, "[facts]\n", '[facts]\nphone = "036 123 45 67"\n')
     unused = of_kind(findings(project), "unused-fact")
     assert set(unused) == {"phone"}
     assert unused["phone"]["line"] == line_of(toml, "phone =")
-    edit(project / "statement" / "nl.md", "KVK {{kvk}}.", "KVK {{kvk}}, {{phone}}.")
+    number = "{{publisher.registration.number}}"
+    edit(project / "statement" / "nl.md", f"KVK {number}.", f"KVK {number}, {{{{phone}}}}.")
     assert of_kind(findings(project), "unused-fact") == {}  # used in one language is used
 
 
@@ -180,7 +181,11 @@ def test_a_link_to_a_missing_section_is_a_broken_link(project: Path) -> None:
 
 
 def test_what_stops_the_build_is_reported_and_nothing_is_written(project: Path) -> None:
-    edit(project / "statement" / "en.md", "no. {{kvk}}", "no. {{kvk_number}}")
+    edit(
+        project / "statement" / "en.md",
+        "no. {{publisher.registration.number}}",
+        "no. {{kvk_number}}",
+    )
     code, text = check(project)
     assert code == 1
     assert "statement/en.md:5: unknown fact {{kvk_number}}" in text

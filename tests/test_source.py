@@ -208,7 +208,7 @@ def test_the_line_of_a_problem_inside_a_paragraph(problems):
 def test_unknown_fact(problems):
     [error] = problems(one_section("Wij zijn {{bedrijf}}."))
     assert (error.line, error.message) == (5, "unknown fact {{bedrijf}}")
-    assert "company" in error.hint
+    assert "publisher." in error.hint
 
 
 def test_safe_links_are_kept(read):
