@@ -22,7 +22,7 @@ imported = time.perf_counter()
 
 def main(root: Path) -> None:
     start = time.perf_counter()
-    history = read_history(root, None)
+    history = read_history(root)
     read = time.perf_counter()
     versions = versions_of(root / "statement", history)
     done = time.perf_counter()

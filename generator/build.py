@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .changes import changes_between
+from .checkout import writable_cache
 from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
+from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
 from .pdf import render_documents
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
-from .site import write_site
-from .versions import versions_of
+from .site import refuse_output, write_site
+from .timeline import backdated, build_day
+from .versions import read_versions
 
-CACHE = ".cache"  # what a rebuild may reuse (history, PDFs); never published, safe to delete
+UNREAD: Any = object()  # make_site's history when the caller has not read it
 
 
 def build(root: Path, out: Path, **options: Any) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found.
     The options are make_site's."""
-    site = make_site(root, **options)
-    write_site(site, out)
-    return site
+    refuse_output(root, out)  # before the work, not only after it: a mistyped --out is said at once
+    return write_site(make_site(root, **options), out)
 
 
 def make_site(
@@ -36,26 +39,40 @@ def make_site(
     release: bool = False,
     allow_shallow: bool = False,
     pdfs: bool = True,
+    today: date | None = None,
+    history: History | None = UNREAD,
 ) -> Site:
-    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out."""
+    """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out;
+    `today` is the day it is built for (by default the clock's, see timeline.build_day);
+    `history` is the one the caller read already (check reads it once for all it does)."""
     cache = cache or root / CACHE
-    history = read_history(root, cache / "history.json")
+    writable_cache(cache)  # the PDFs are kept there; said before any work is done
+    if history is UNREAD:
+        history = read_history(root)
     _check_history(root, history, release, allow_shallow)
     settings, problems = statement_settings(root / "statement" / "statement.toml")
     raise_all(problems if settings is None else [])  # else versions_of reports them with the rest
     templates, locales = folders(root, TEMPLATES), folders(root, LOCALES)
-    versions, catalogs = gather(
-        lambda: versions_of(root / "statement", history),
+    read, catalogs = gather(
+        lambda: read_versions(root / "statement", history),
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
-    publication = Publication(versions, _changes(versions), bool(history and history.shallow))
+    versions = read.versions
+    raise_all(backdated(versions))
+    day = build_day(settings.timezone, today)  # read once: every page is built for one day
+    shallow = bool(history and history.shallow)
+    publication = Publication(versions, _changes(versions), shallow, today=day)
     require_publisher(publication.settings, root / "statement" / "statement.toml")
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     files[INDEX] = render_index(publication, plan)
     documents = render_documents(plan.documents, files, cache / "pdf")
     made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."
-    notes = (*_notes(history, publication), made if pdfs else "PDFs: left out (--no-pdf).")
+    notes = (
+        *_notes(history, publication),
+        *read.notes,
+        made if pdfs else "PDFs: left out (--no-pdf).",
+    )
     return Site(tuple(sorted((files | documents.files).items())), notes)
 
 
@@ -66,6 +83,7 @@ def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:
     }
 
 
+@stage("history")
 def _check_history(root: Path, history: History | None, release: bool, allow_shallow: bool) -> None:
     if history is not None and not allow_shallow:
         require_full(history, root)
@@ -96,4 +114,10 @@ def _notes(history: History | None, publication: Publication) -> tuple[str, ...]
         )
     if history is not None and history.shallow:
         notes.append("Shallow clone: versions older than its history are missing.")
+    for version in publication.versions:
+        if publication.is_upcoming(version):
+            day = version.date.isoformat()
+            notes.append(
+                f"Upcoming: the version of {day} is published as upcoming; a build on or after {day} makes it current."
+            )
     return tuple(notes)

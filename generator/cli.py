@@ -4,28 +4,38 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .build import build as build_site
-from .check import as_json, as_text, examine
+from . import fingerprint
 from .errors import StatementError, flatten
-from .files import SourceFiles
-from .release import (
-    diff_lines,
-    differences,
-    last_version,
-    release,
-    version_named,
-    working_statement,
-)
-from .serve import serve as serve_preview
+
+if TYPE_CHECKING:
+    from .release import Released
+
+# Each command imports the stages it runs when it runs (python -X importtime): a rebuild with
+# no change must answer before Jinja2, markdown-it, GitPython or WeasyPrint is even loaded.
 
 
 @click.group()
 def main() -> None:
     """Publish the privacy statement kept under statement/ as a static site."""
+
+
+TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to build for, YYYY-MM-DD: which version is in force and which is upcoming "
+    "[default: SOURCE_DATE_EPOCH if set, else the clock, in the statement's time zone].",
+)
+
+
+def _day(today) -> date | None:
+    return today.date() if today else None
 
 
 @main.command()
@@ -60,6 +70,7 @@ def main() -> None:
     is_flag=True,
     help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
 )
+@TODAY
 def build(
     root: Path,
     out: Path | None,
@@ -67,6 +78,7 @@ def build(
     release: bool,
     allow_shallow: bool,
     no_pdf: bool,
+    today,
 ) -> None:
     """Build the site: every version in every language, changelog, feeds and PDFs."""
     root = root.resolve()
@@ -74,19 +86,31 @@ def build(
     if release and no_pdf:
         raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
     options = {
-        "cache": cache,
         "release": release,
         "allow_shallow": allow_shallow,
         "pdfs": not no_pdf,
+        "today": _day(today),
     }
+    cache = cache or root / fingerprint.CACHE
+    inputs = fingerprint.inputs(root, options)
+    if kept := fingerprint.unchanged(inputs, out, cache):
+        for note in kept.notes:
+            click.echo(note)
+        click.echo(f"Nothing changed since the last build: {_shown(out, root)} is as it was.")
+        return
+    from .build import build as build_site
+
     try:
-        site = build_site(root, out, **options)
+        site = build_site(root, out, cache=cache, **options)
     except* StatementError as group:
         _report(flatten(group), root)
         sys.exit(1)
     for note in site.notes:
         click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
+    hashes = ((path, fingerprint.sha256(data)) for path, data in site.files)
+    lasting = (note for note in site.notes if not note.startswith("PDFs:"))  # true next time too
+    fingerprint.record(inputs, out, cache, hashes, lasting)
 
 
 ROOT = click.option(
@@ -111,15 +135,69 @@ CACHE = click.option(
     "output",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="text for people; json for CI, a list of findings.",
+    help="text for people; json for CI: the findings and every disclosure, with evidence.",
 )
-def check(root: Path, cache: Path | None, output: str) -> None:
+@click.option(
+    "--verbose", is_flag=True, help="Add how to fix each finding, and every disclosure's evidence."
+)
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="List the heading classes each section's words support and its heading does not declare.",
+)
+@click.option(
+    "--write", is_flag=True, help="With --suggest: add them to the headings, in every language."
+)
+@TODAY
+def check(
+    root: Path,
+    cache: Path | None,
+    output: str,
+    verbose: bool,
+    suggest: bool,
+    write: bool,
+    today,
+) -> None:
     """Check the statement without writing a site: everything the build refuses, the GDPR's
-    required disclosures, stale translations, undated changes and unused facts."""
+    required disclosures (declared by a heading or found in the words), stale translations,
+    undated changes and unused facts."""
     root = root.resolve()
-    report = examine(root, cache).report
-    click.echo(as_json(report, root) if output == "json" else as_text(report, root))
+    if write and not suggest:
+        raise click.UsageError("--write adds the suggested classes: use it with --suggest")
+    if suggest:
+        _suggest(root, write, output)
+        return
+    from .check import as_json, as_text, examine
+
+    report = examine(root, cache, _day(today)).report
+    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root, verbose)))
     sys.exit(1 if report.to_fix else 0)
+
+
+def _suggest(root: Path, write: bool, output: str) -> None:
+    from .files import SourceFiles
+    from .release import working_statement
+    from .suggest import suggestion_lines, suggestions, suggestions_json, write_suggestions
+
+    try:
+        statement = working_statement(SourceFiles(root / "statement"))
+        found = suggestions(statement)
+    except* StatementError as group:
+        _stop(flatten(group), root, "No suggestions")
+    if output == "json":
+        click.echo(suggestions_json(statement, found, root))
+    else:
+        click.echo(_safe("\n".join(suggestion_lines(statement, found, root))))
+    aside = output == "json"  # the JSON alone on stdout, for a script to read
+    if write and found:
+        changed = write_suggestions(statement, found)
+        shown = " and ".join(str(path.relative_to(root)) for path in changed)
+        said = f"Added {len(found)} class(es) to the headings in {shown}; nothing else changed."
+        click.echo(said, err=aside)
+    elif found and not aside:
+        click.echo(
+            "bin/statement check --suggest --write adds them to the headings in every language."
+        )
 
 
 @main.command(name="release")
@@ -131,12 +209,20 @@ def check(root: Path, cache: Path | None, output: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The new version's effective date, YYYY-MM-DD: after the current version's.",
 )
-def release_command(root: Path, day) -> None:
+@click.option(
+    "--far-ahead",
+    is_flag=True,
+    help="Confirm a date more than a year ahead (else refused as a likely mistyped year).",
+)
+@TODAY
+def release_command(root: Path, day, far_ahead: bool, today) -> None:
     """Prepare the next version: set its date, reset [summary] to be written, and list what
     changed in each language since the last version."""
+    from .release import release
+
     root = root.resolve()
     try:
-        released = release(root, day.date())
+        released = release(root, day.date(), _day(today), far_ahead)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was changed")
     click.echo(
@@ -156,6 +242,64 @@ def release_command(root: Path, day) -> None:
         "Now write in [summary] what changed, in every language, in place of each "
         '"FILL IN: …"; the build refuses the version until you have.'
     )
+    if released.day < released.today:
+        _warn_backdated(released)
+
+
+def _warn_backdated(released: Released) -> None:
+    from .timeline import BACKDATED
+
+    day, today = released.day.isoformat(), released.today.isoformat()
+    click.echo(
+        f"Note: {day} is before today, {today}: the version would apply before anyone could "
+        "read it. The build refuses such a version unless its commit says why, in a trailer "
+        f"line at the end of the commit message: '{BACKDATED}: <reason>'. Otherwise choose a "
+        f"date from {today} on.",
+        err=True,
+    )
+
+
+@main.command(name="commit")
+@ROOT
+@click.option(
+    "--editorial",
+    "reason",
+    metavar="REASON",
+    help='A change of words, not of meaning: the date stays. REASON says why: "typo".',
+)
+@click.option(
+    "--version",
+    "new_version",
+    is_flag=True,
+    help="A new version: statement.toml has its new date and [summary].",
+)
+@click.option("-m", "--message", help="The commit's first line [default: said for you].")  # fmt: skip
+@click.option(
+    "--backdated",
+    metavar="REASON",
+    help="With --version: why the new version applies from a day before today.",
+)
+def commit_command(
+    root: Path, reason: str | None, new_version: bool, message: str | None, backdated: str | None
+) -> None:
+    """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
+    with the message the build expects; only statement/ is committed."""
+    if (reason is None) == (not new_version):
+        raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    if backdated is not None and not new_version:
+        raise click.UsageError("--backdated goes with --version: only a new version has a date")
+    root = root.resolve()
+    try:
+        from .commit import commit as commit_statement
+
+        done = commit_statement(root, reason, message, backdated)
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was committed")
+    click.echo(f"Committed {done.short}: {done.subject}")
+    for trailer in done.trailer.split("\n") if done.trailer else ():
+        click.echo(f"  with the trailer '{trailer}'")
+    kind = "the date stays" if reason is not None else "a new version, in force from"
+    click.echo(f"  {kind} {done.day.isoformat()}.")
 
 
 @main.command()
@@ -165,6 +309,9 @@ def release_command(root: Path, day) -> None:
 def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
     """Print what changed between two versions, named by their dates (YYYY-MM-DD). Without
     them: from the last version to the text being edited; with FROM only: to that text."""
+    from .files import SourceFiles
+    from .release import diff_lines, differences, version_named, working_statement
+
     root = root.resolve()
     try:
         before = version_named(root, from_version) or _last(root)
@@ -187,18 +334,51 @@ def diff(root: Path, from_version: str | None, to_version: str | None) -> None:
 @ROOT
 @CACHE
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="The port of the preview on 127.0.0.1.")  # fmt: skip
-def serve(root: Path, cache: Path | None, port: int) -> None:
+              help="The port of the preview on 127.0.0.1 (the next free one if taken).")  # fmt: skip
+@TODAY
+def serve(root: Path, cache: Path | None, port: int, today) -> None:
     """Preview the site at http://127.0.0.1:8000/ while you edit: it rebuilds on every save,
     reloads the page, and shows the check's findings at the top. Ctrl+C stops it."""
+    from .serve import serve as serve_preview
+
     root = root.resolve()
     try:
-        serve_preview(root, port, cache, click.echo)
+        serve_preview(root, port, cache, _echo_safely, _day(today))
     except* StatementError as group:
         _stop(flatten(group), root, "No preview")
 
 
+@main.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", "lang", required=True, help="The code of the text's language: nl, en …")
+@ROOT
+@click.option(
+    "--base-url",
+    default=None,
+    help="Where the text was published: its relative links are made absolute with it.",
+)
+@click.option("--force", is_flag=True, help="Replace statement/<language>.md if it exists.")  # fmt: skip
+def import_command(file: Path, lang: str, root: Path, base_url: str | None, force: bool) -> None:
+    """Write statement/<language>.md from an existing statement: Markdown, a saved web page
+    (.html) or a Word file (.docx). It says what it changed, and lists what is left to fix."""
+    from .importer import import_statement
+
+    root = root.resolve()
+    try:
+        imported = import_statement(file, lang, root, base_url, force)
+    except* StatementError as group:
+        _stop(flatten(group), root, "Nothing was written")
+    click.echo(f"Wrote {imported.path.relative_to(root)}:")
+    for change in imported.changes:
+        click.echo(f"  {change}")
+    if imported.problems:
+        _stop(list(imported.problems), root, "The file was written")
+    click.echo("It builds as it is: read it through, then run statement check.")
+
+
 def _last(root: Path):
+    from .release import last_version
+
     last = last_version(root)
     if last is None:
         hint = "commit the statement first: diff compares with the versions in git"
@@ -217,9 +397,7 @@ def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     for key in sorted(unique):
         error = unique[key]
-        where = error.where(root)  # the project itself, for a problem of no one file
-        where = "" if where == "." else f"{where}: "
-        click.echo(f"{where}{error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
     sys.exit(1)
 
@@ -228,8 +406,27 @@ def _report(errors: list[StatementError], root: Path) -> None:
     unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
     errors = [unique[key] for key in sorted(unique)]
     for error in errors:
-        click.echo(f"{error.where(root)}: {error.message}\n    fix: {error.hint}", err=True)
+        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
     click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
+
+
+# Control characters but tab and line end: an escape sequence in an editor's text (a reason in
+# [accepted_gaps], a quoted TOML key) would clear the terminal, hide text or retitle the window.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Text as the terminal may show it: each control character written as its code, \\x1b."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _echo_safely(text: str = "", **options) -> None:
+    click.echo(_safe(text), **options)
+
+
+def _where(error: StatementError, root: Path) -> str:
+    where = error.where(root)  # the project itself, for a problem of no one file: said by none
+    return "" if where == "." else f"{where}: "
 
 
 def _shown(path: Path, root: Path) -> str:

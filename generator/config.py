@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import tomllib
+import zoneinfo
 from pathlib import Path
 
 from . import dates, publisher
-from .errors import StatementError, raise_all
+from .errors import StatementError, raise_all, stage, tagged
 from .files import SourceFiles, unprintable
 from .model import FactValue, Language, Settings
+from .settings_text import read_toml
 
 SETTINGS = "statement.toml"
 KNOWN_SETTINGS = (
@@ -23,11 +24,14 @@ KNOWN_SETTINGS = (
     "facts",
     "summary",
     "accepted_gaps",
+    "timezone",
 )
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 # How `statement release` starts each language's summary: the build refuses it until rewritten.
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+EMAIL = publisher.EMAIL
 
 
 def read_settings(path: Path) -> Settings:
@@ -48,6 +52,7 @@ def settings_from(source: SourceFiles, *, placeholders: bool = False) -> Setting
     return settings
 
 
+@stage("settings")
 def settings_with_problems(
     source: SourceFiles, *, placeholders: bool = False
 ) -> tuple[Settings | None, list[StatementError]]:
@@ -56,7 +61,7 @@ def settings_with_problems(
     checked in the same run and an editor sees every problem at once."""
     path = source.path(SETTINGS)
     text = source.text(SETTINGS, "the settings file statement.toml")
-    data = _parse(path, text)
+    data, syntax = read_toml(path, text)  # mended where it does not read: see settings_text
     where = _Locator(path, text)
     errors = [*_unknown_settings(data, where)]
     effective = _effective(data, where, errors)
@@ -68,25 +73,37 @@ def settings_with_problems(
     base_url = _base_url(data, where, errors)
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
+    timezone = _timezone(data, where, errors)
+    mended = {error.line for error in syntax}  # a mended line's value is a guess: said once
+    errors = [*syntax, *(error for error in errors if error.line not in mended)]
+    if syntax and source_language not in [language.code for language in languages]:
+        languages, source_language = _languages_of_files(source, source_language)
+        errors = syntax  # the rest follows from the mistakes: the texts are what is left to check
     if source_language not in [language.code for language in languages]:
-        return None, errors
+        return None, tagged("settings", errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
-    settings = Settings(effective, source_language, ordered, facts, base_url, summary, publishers)
-    return settings, errors
+    settings = Settings(
+        effective, source_language, ordered, facts, base_url, summary, timezone, publishers
+    )
+    return settings, tagged("settings", errors)
+
+
+def _languages_of_files(source: SourceFiles, wanted: str) -> tuple[list[Language], str]:
+    """When the languages cannot be read for a TOML mistake: those the texts' file names give
+    (nl.md: nl, with babel's locale nl), so that the texts are still checked in the same run."""
+    names = (
+        source.blobs if source.blobs is not None else [p.name for p in source.folder.glob("*.md")]
+    )
+    codes = sorted(n[:-3] for n in names if n.endswith(".md") and LANGUAGE_CODE.fullmatch(n[:-3]))
+    languages = [Language(code, code, code) for code in codes if dates.is_known_locale(code)]
+    found = [language.code for language in languages]
+    return languages, wanted if wanted in found else (found[0] if found else wanted)
 
 
 def _parse(path: Path, text: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = re.search(r"\(at line (\d+), column \d+\)", message)
-        line = int(found.group(1)) if found else text.count("\n") + 1
-        reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
-        hint = "correct the TOML syntax on that line: text in quotes, a date as YYYY-MM-DD without quotes"
-        if "date" in reason:
-            hint = "write a date that exists, as YYYY-MM-DD without quotes: effective = 2021-02-23"
-        raise StatementError(path, line, f"TOML syntax error: {reason}", hint) from None
+    data, errors = read_toml(path, text)
+    raise_all(errors)
+    return data
 
 
 class _Locator:
@@ -140,6 +157,9 @@ def _effective(data: dict, where: _Locator, errors: list) -> datetime.date:
     hint = "write the version date as a TOML date without quotes: effective = 2021-02-23"
     if value is None:
         errors.append(StatementError(where.path, None, "the setting 'effective' is missing", hint))
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        hint = f"remove the quotes: effective = {value}"
+        errors.append(where.error("the date is in quotes, which makes it text", hint, "effective"))
     else:
         shown = (
             value.isoformat() if isinstance(value, datetime.date | datetime.time) else repr(value)
@@ -227,11 +247,23 @@ def _facts(
         hint = 'write it as a table: [facts] with one line per fact: phone = "…"'
         errors.append(where.error("'facts' must be a table", hint, "facts"))
         return ()
-    return tuple(
+    facts = tuple(
         (name, value)
         for name, given in table.items()
         if (value := _fact(name, given, codes, where, errors)) is not None
     )
+    email = dict(facts).get("email")
+    for value in [email] if isinstance(email, str) else dict(email or ()).values():
+        _email(value, where, errors)
+    return facts
+
+
+def _email(value: str | None, where: _Locator, errors: list) -> None:
+    """One plain address: a mailto: link carries anything after a ? (a bcc=, a body=) along."""
+    if value is not None and not EMAIL.fullmatch(value):
+        hint = 'write one e-mail address and nothing else: email = "privacy@example.com"'
+        message = f"the fact 'email' is not an e-mail address: {value!r}"
+        errors.append(where.error(message, hint, "email", "facts"))
 
 
 def _fact(
@@ -268,7 +300,11 @@ def _base_url(data: dict, where: _Locator, errors: list) -> str | None:
     value = data.get("base_url")
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"https?://[^\s\"'<>]+", value):
+    if (
+        isinstance(value, str)
+        and re.fullmatch(r"https?://[^\s\"'<>]+", value)
+        and not unprintable(value)
+    ):
         return value if value.endswith("/") else value + "/"
     hint = (
         'write the address the site is published at: base_url = "https://www.example.com/privacy/"'
@@ -311,6 +347,20 @@ def _summary(
         for lang, text in table.items()
         if lang in codes and isinstance(text, str) and text.strip()
     )
+
+
+def _timezone(data: dict, where: _Locator, errors: list) -> str:
+    """The zone whose calendar the statement's dates follow: where a day begins and ends."""
+    value = data.get("timezone", DEFAULT_TIMEZONE)
+    try:
+        zoneinfo.ZoneInfo(value)
+        return value
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        close = difflib.get_close_matches(str(value), zoneinfo.available_timezones(), n=1)
+        hint = f'write an IANA time zone name, such as timezone = "{DEFAULT_TIMEZONE}"'
+        hint = f'did you mean timezone = "{close[0]}"?' if close else hint
+        errors.append(where.error(f"unknown time zone {value!r}", hint, "timezone"))
+        return DEFAULT_TIMEZONE
 
 
 def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...]:

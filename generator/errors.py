@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class StatementError(Exception):
-    """A problem an editor can fix: the file, the line (when known), what is wrong, what to do."""
+    """A problem an editor can fix: the file, the line (when known), what is wrong, what to do.
+    `kind` says what sort of problem it is (check sorts and explains by it: "text", "settings",
+    "history", …); the stage that finds it gives it, when the place that raises it does not.
+    `about` is the section, link or fact it concerns, where there is one."""
 
-    def __init__(self, path: Path | str, line: int | None, message: str, hint: str) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        hint: str,
+        *,
+        kind: str | None = None,
+        about: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.path = Path(path)
         self.line = line
         self.message = message
         self.hint = hint
+        self.kind = kind
+        self.about = about
 
     def where(self, root: Path | None = None) -> str:
         path = self.path
@@ -27,6 +43,30 @@ class StatementError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where()}: {self.message} — fix: {self.hint}"
+
+
+def tagged(kind: str, errors: list[StatementError]) -> list[StatementError]:
+    """The errors, each without a kind given this one: the stage that found them."""
+    for error in errors:
+        error.kind = error.kind or kind
+    return errors
+
+
+def stage(kind: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """A stage of the pipeline: the problems it raises are of this kind, unless they say."""
+
+    def decorate(step: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(step)
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return step(*args, **kwargs)
+            except* StatementError as group:
+                tagged(kind, flatten(group))
+                raise
+
+        return run
+
+    return decorate
 
 
 def raise_all(errors: Iterable[StatementError]) -> None:

@@ -6,11 +6,17 @@ SourceFiles hides which, so that the readers read both the same way.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import StatementError, line_of
+
+# The largest file of statement/ read: ten times the longest statement any company publishes,
+# and refused before it is read, so that a file put there by mistake cannot fill the memory.
+MAX_FILE_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -34,12 +40,25 @@ class SourceFiles:
     def _bytes(self, name: str, what: str) -> bytes:
         try:
             if self.blobs is not None:
-                return self.blobs[name]
-            return (self.folder / name).read_bytes()
+                return _limited(self.blobs[name], len(self.blobs[name]), self.path(name))
+            with (self.folder / name).open("rb") as file:
+                return _limited(file, os.fstat(file.fileno()).st_size, self.path(name))
         except (FileNotFoundError, KeyError):
             raise StatementError(
                 self.path(name), None, f"{what} is missing", f"create {name}"
             ) from None
+        except IsADirectoryError:
+            hint = f"{name} must be a text file: move the folder away and put the text there"
+            raise StatementError(self.path(name), None, f"{what} is a folder", hint) from None
+
+
+def _limited(data: bytes | BinaryIO, size: int, path: Path) -> bytes:
+    """The bytes of a file (or the file's bytes, read only now), if it is not too large to read."""
+    if size > MAX_FILE_BYTES:
+        message = f"this file is too large to read: {size:,} bytes, more than {MAX_FILE_BYTES:,}"
+        hint = "a statement's text is far smaller: check that this is the file you meant"
+        raise StatementError(path, None, message, hint)
+    return data if isinstance(data, bytes) else data.read()
 
 
 def read_text(path: Path, what: str) -> str:

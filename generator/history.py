@@ -1,24 +1,36 @@
-"""The only `import git`: the first-parent history of statement/, read once, from git objects.
+"""The only `import git`: the history of statement/, read from git objects, every time.
 
-One `git log --raw` lists every commit that touched statement/ with the blobs it wrote; the blobs
-are then read through git's batch interface. Nothing is checked out.
+One `git log --raw` lists every commit reachable from HEAD that touched statement/, merges and the
+branches they brought in included, parents before children, with the blobs each wrote; the blobs
+are then read through git's batch interface. Nothing is checked out, and nothing is taken from a
+cache: the walk costs tens of milliseconds for a thousand commits, and a cached walk could only be
+trusted after walking again.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+# Without git on PATH, GitPython would refuse even to be imported, and every command with it
+# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
-from .errors import StatementError
+from .checkout import checked
+from .errors import StatementError, stage
+from .model import Commit
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
-LOG_FORMAT = "%x1e%H%x1f%(trailers:key=Editorial,valueonly,separator=%x1d)"
+TRAILER = "%(trailers:key={},valueonly,separator=%x1d)"
+LOG_FORMAT = (
+    f"%x1e%H%x1f%P%x1f%cI%x1f{TRAILER.format('Editorial')}%x1f{TRAILER.format('Backdated')}"
+)
 NO_BLOB = "0" * 40
-CACHE_FORMAT = 1
+FILE_MODES = ("100644", "100755")
+ODD_MODES = {"120000": "a symbolic link", "160000": "a submodule"}
 
 
 @dataclass(frozen=True)
@@ -28,15 +40,23 @@ class Revision:
     commit: str
     editorial: str  # the reason in its `Editorial:` trailer, or ""
     blobs: tuple[tuple[str, str], ...]  # (file name in statement/, blob id)
+    committed: str = ""  # when it was committed, ISO 8601 with the committer's offset
+    backdated: str = ""  # the reason in its `Backdated:` trailer, or ""
+    parents: tuple[str, ...] = ()  # the nearest earlier revisions, the first parent's first
+    odd: tuple[tuple[str, str], ...] = ()  # (name, what it is) of entries that are not files
 
     @property
     def short(self) -> str:
         return self.commit[:7]
 
+    def as_commit(self, changed: bool = True) -> Commit:
+        when = datetime.fromisoformat(self.committed) if self.committed else None
+        return Commit(self.commit, when, self.editorial, self.backdated, changed)
+
 
 @dataclass(frozen=True)
 class History:
-    revisions: tuple[Revision, ...]  # oldest first
+    revisions: tuple[Revision, ...]  # parents before children; HEAD's state last
     contents: dict[str, bytes]  # blob id -> the file's bytes
     shallow: bool
     dirty: bool  # uncommitted changes under statement/
@@ -45,24 +65,24 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
-def read_history(root: Path, cache: Path | None = None) -> History | None:
-    """The history of root/statement/, or None when root is not in a git repository.
-
-    The walk of the log is kept in `cache` (a JSON file) keyed by HEAD, so that a rebuild with
-    nothing committed since does not walk it again."""
+@stage("history")
+@checked
+def read_history(root: Path) -> History | None:
+    """The history of root/statement/, or None when root is not in a git repository."""
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     with repo:
         folder = _folder_in_repo(repo, root)
-        revisions = _cached_revisions(repo, folder, cache) if repo.head.is_valid() else ()
+        revisions = _revisions(repo, folder) if repo.head.is_valid() else ()
         contents = _contents(repo, revisions)
         dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
         shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
     return History(revisions, contents, shallow, dirty)
 
 
+@stage("history")
 def require_full(history: History, root: Path) -> None:
     if history.shallow:
         hint = "fetch the whole history with `git fetch --unshallow` (in CI: a full-depth checkout), or build with --allow-shallow"
@@ -77,56 +97,50 @@ def _folder_in_repo(repo: git.Repo, root: Path) -> str:
     return (root.resolve() / "statement").relative_to(top).as_posix() + "/"
 
 
-def _cached_revisions(repo: git.Repo, folder: str, cache: Path | None) -> tuple[Revision, ...]:
-    key = {"format": CACHE_FORMAT, "head": repo.head.commit.hexsha, "folder": folder}
-    if cache is not None and (found := _read_cache(cache, key)) is not None:
-        return found
-    revisions = _revisions(repo, folder)
-    if cache is not None:
-        _write_cache(cache, key, revisions)
-    return revisions
-
-
-def _read_cache(cache: Path, key: dict) -> tuple[Revision, ...] | None:
-    """The cached revisions, or None when the cache is missing, stale or damaged in any way."""
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if data["key"] != key:
-            return None
-        return tuple(
-            Revision(r["commit"], r["editorial"], tuple((n, b) for n, b in r["blobs"]))
-            for r in data["revisions"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_cache(cache: Path, key: dict, revisions: tuple[Revision, ...]) -> None:
-    entries = [{"commit": r.commit, "editorial": r.editorial, "blobs": r.blobs} for r in revisions]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps({"key": key, "revisions": entries}), encoding="utf-8")
-    partial.replace(cache)  # a reader sees the old cache or the new one, never half of one
-
-
 def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
+    """Every commit that touched statement/, in topological order. A version merged in from a
+    branch is as published as one committed on the first-parent line: `git pull` makes such
+    merges, and reading the first parents only would drop the versions of the other side.
+    Each commit's diff is against its first parent, whose state is known by then."""
     log = repo.git.log(
-        "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
-        "--reverse", f"--format={LOG_FORMAT}", "--", folder,
+        "--full-history", "--topo-order", "--reverse", "--parents",
+        "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
+        f"--format={LOG_FORMAT}", "--", folder,
     )  # fmt: skip
-    state: dict[str, str] = {}
+    states: dict[str, dict[str, tuple[str, str]]] = {}
     revisions = []
     for record in log.split(RECORD)[1:]:
         header, _, raw = record.partition("\n")
-        commit, _, trailers = header.partition(FIELD)
-        state = _apply(state, raw, folder)
-        editorial = trailers.split(TRAILERS)[0].strip()
-        revisions.append(Revision(commit, editorial, tuple(sorted(state.items()))))
+        commit, parents, committed, editorial, backdated = header.split(FIELD)
+        parents = tuple(parents.split())
+        state = _apply(states.get(parents[0], {}) if parents else {}, raw, folder)
+        states[commit] = state
+        known = tuple(parent for parent in parents if parent in states)  # none past a shallow end
+        trailers = (_first(editorial), committed, _first(backdated))
+        revisions.append(_revision(commit, trailers, state, known))
     return tuple(revisions)
 
 
-def _apply(state: dict[str, str], raw: str, folder: str) -> dict[str, str]:
-    """The files of statement/ after a commit: the state before, with the commit's raw diff."""
+def _first(trailers: str) -> str:
+    """The value of a commit's first trailer of a kind, or "" when it has none."""
+    return trailers.split(TRAILERS)[0].strip()
+
+
+def _revision(commit: str, trailers: tuple, state: dict, parents: tuple[str, ...]) -> Revision:
+    """Only plain files are read: a symbolic link or a submodule committed in statement/ has no
+    text of its own, and is named as what it is."""
+    files = sorted((name, blob) for name, (mode, blob) in state.items() if mode in FILE_MODES)
+    odd = sorted(
+        (name, ODD_MODES.get(mode, "not a file"))
+        for name, (mode, _) in state.items()
+        if mode not in FILE_MODES
+    )
+    editorial, committed, backdated = trailers
+    return Revision(commit, editorial, tuple(files), committed, backdated, parents, tuple(odd))
+
+
+def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
+    """The entries of statement/ after a commit: the state before, with the commit's raw diff."""
     state = dict(state)
     for line in raw.splitlines():
         if not line.startswith(":"):
@@ -135,11 +149,11 @@ def _apply(state: dict[str, str], raw: str, folder: str) -> dict[str, str]:
         name = path.removeprefix(folder)
         if "/" in name or not path.startswith(folder):
             continue  # only the files directly in statement/
-        blob = meta.split()[3]
+        mode, blob = meta.split()[1], meta.split()[3]
         if blob == NO_BLOB:
             state.pop(name, None)
         else:
-            state[name] = blob
+            state[name] = (mode, blob)
     return state
 
 

@@ -18,7 +18,7 @@ from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup, escape
 
 from . import defaults
-from .errors import StatementError, gather, raise_all
+from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
 _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
@@ -66,6 +66,9 @@ def load_translations(
     locales folders, the first one's messages replace the others'."""
     folders = defaults.as_folders(locales)
     paths = [catalog_path(folder, lang) for folder in folders]
+    if odd := [path for path in paths if path.exists() and not path.is_file()]:
+        hint = f"remove it, or put {lang}'s catalog file messages.po in its place"
+        raise StatementError(odd[0], None, "this is a folder, not a catalog file", hint)
     if not any(path.is_file() for path in paths):
         hint = f"copy the tool's English catalog there (statement init writes one for a new language) and translate every msgstr into {lang}"
         raise StatementError(paths[0], None, f"the catalog for '{lang}' is missing", hint)
@@ -203,6 +206,7 @@ def as_markup(text: str) -> Markup:
     return Markup("".join([*parts, escape(text[at:])]))
 
 
+@stage("catalog")
 def load_catalogs(
     locales: Path | Sequence[Path],
     templates: Path | Sequence[Path],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+INTRO = "page-intro"  # the id of a text's introduction: page-…, so no section can take it
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Settings:
     facts: tuple[tuple[str, FactValue], ...]  # (name, value), in the order they were typed
     base_url: str | None
     summary: tuple[tuple[str, str], ...] = ()  # (language, what changed in this version)
+    timezone: str = "Europe/Amsterdam"  # where the statement's days begin and end
     publishers: tuple[tuple[str, Publisher], ...] = ()  # (language, [publisher]); () if none
 
     def language(self, code: str) -> Language:
@@ -103,13 +106,20 @@ class Translation:
     title: str
     sections: tuple[Section, ...]
     path: Path
+    intro: Section | None = None  # the text between the title and the first section, id INTRO
 
     def section(self, section_id: str) -> Section:
-        return next(section for section in self.sections if section.id == section_id)
+        return next(section for section in self.parts if section.id == section_id)
+
+    @property
+    def parts(self) -> tuple[Section, ...]:
+        """Everything the text says, in order: the introduction, if any, then the sections.
+        What compares versions (the guard, the diffs, stale translations) compares these."""
+        return self.sections if self.intro is None else (self.intro, *self.sections)
 
     @functools.cached_property
     def by_id(self) -> dict[str, Section]:
-        return {section.id: section for section in self.sections}
+        return {section.id: section for section in self.parts}
 
     @functools.cached_property
     def headings(self) -> dict[str, str]:
@@ -127,6 +137,17 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Commit:
+    """A commit that carries a version's date, as the history recorded it."""
+
+    id: str
+    committed: datetime | None  # with the committer's offset
+    editorial: str = ""  # the reason in its `Editorial:` trailer
+    backdated: str = ""  # the reason in its `Backdated:` trailer
+    changed: bool = True  # it changed what the version says (a comment or reflow does not)
+
+
+@dataclass(frozen=True)
 class Version:
     """A statement as it is in force from its effective date."""
 
@@ -135,6 +156,7 @@ class Version:
     commit: str | None = None  # the newest commit carrying this date; None for the working tree
     draft: bool = False  # uncommitted changes: the next version, not yet published
     stale: frozenset[tuple[str, str]] = frozenset()  # (language, section id) behind the source
+    commits: tuple[Commit, ...] = ()  # every commit carrying its date, oldest first
 
     @property
     def summary(self) -> dict[str, str]:
@@ -156,14 +178,22 @@ class Publication:
     versions: tuple[Version, ...]
     changes: tuple[tuple[Change, ...], ...]  # per version, against the one before; () for the first
     history_incomplete: bool = False  # built from a shallow clone: older versions are missing
+    today: date | None = None  # the day the site is built for; None: the newest is current
 
-    @property
+    @functools.cached_property
     def current(self) -> Version:
-        return self.versions[-1]
+        """The version in force today: the newest not dated after it (the first, if all are)."""
+        if self.today is None:
+            return self.versions[-1]
+        in_force = [version for version in self.versions if version.date <= self.today]
+        return in_force[-1] if in_force else self.versions[0]
+
+    def is_upcoming(self, version: Version) -> bool:
+        return self.today is not None and version.date > self.today
 
     @property
     def settings(self) -> Settings:
-        return self.current.statement.settings
+        return self.versions[-1].statement.settings
 
     def index(self, version: Version) -> int:
         # by identity: comparing versions field by field would compare whole statements

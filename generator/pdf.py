@@ -8,16 +8,14 @@ cache under .cache/pdf/, checked against its hash before it is used.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import io
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StatementError
 from .model import Document
+from .workers import run_all
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
 CACHE_FORMAT = "1"
@@ -56,6 +54,8 @@ def _key(document: Document, site: dict[str, bytes]) -> str:
 
 
 def _weasyprint_version() -> str:
+    import importlib.metadata  # here: a build without PDFs does without its 10 ms of import
+
     return importlib.metadata.version("weasyprint")
 
 
@@ -87,12 +87,7 @@ def _render_all(documents: list[Document], site: dict[str, bytes]) -> dict[str, 
 
     assets = {path: _unpacked(data) for path, data in site.items() if path.endswith(ASSETS)}
     jobs = [(d, site[d.page], assets) for d in documents]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers == 1:
-        results = [_render_job(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_render_job, jobs))
+    results = run_all(_render_job, jobs, min(len(jobs), os.cpu_count() or 1))
     problems = [
         StatementError(Path(d.page), None, f"the PDF ({d.label}) could not be made: {error}", HINT)
         for d, (_, error) in zip(documents, results, strict=True)

@@ -45,6 +45,27 @@ def changelog_path(lang: str) -> str:
     return f"{lang}/changelog/index.html"
 
 
+def changelog_year_path(lang: str, year: int) -> str:
+    return f"{lang}/changelog/{year}/index.html"
+
+
+# The changelog shows the newest versions in full, word for word; beyond them every version is
+# on a page of its year, in short, linking its comparison page: no page grows with the history.
+FULL_VERSIONS = 5
+
+
+def in_full(publication: Publication, version: Version) -> bool:
+    return publication.index(version) >= len(publication.versions) - FULL_VERSIONS
+
+
+def changelog_years(publication: Publication) -> tuple[int, ...]:
+    """The years with a changelog page of their own, newest first: none while every version is
+    shown in full."""
+    if len(publication.versions) <= FULL_VERSIONS:
+        return ()
+    return tuple(sorted({version.date.year for version in publication.versions}, reverse=True))
+
+
 def feed_path(lang: str) -> str:
     return f"{lang}/feed.xml"
 
@@ -114,6 +135,11 @@ def plan_pages(publication: Publication) -> tuple[Page, ...]:
     ]
     pages += _each_language(codes, "statement.html", current, current_path)
     pages += _each_language(codes, "changelog.html", current, changelog_path)
+    for year in changelog_years(publication):
+        newest = [v for v in publication.versions if v.date.year == year][-1]  # dates the page
+        pages += _each_language(
+            codes, "changelog-year.html", newest, lambda lang, y=year: changelog_year_path(lang, y)
+        )
     pages += _each_language(codes, "feed.xml", current, feed_path)
     for version in publication.versions:
         pages += _each_language(

@@ -18,6 +18,8 @@ from .model import FactValue, Publisher
 
 FIELDS = ("name", "address", "registration", "email", "website")
 LANGUAGE_KEY = re.compile(r"[a-z]{2,3}")
+# One plain address: a mailto: link carries anything after a ? (a bcc=, a body=) along.
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 EXAMPLE = '[publisher] with name = "…" (and address, registration, email, website if you like)'
 Problem = Callable[[str, str], Exception]  # (message, hint) -> the error at the key's line
 
@@ -113,11 +115,18 @@ def _field(key: str, given: object, codes: list[str], where, errors: list) -> di
                 problem(f"the publisher's {key} holds the unprintable character {found}", hint)
             )
             break
-    return shaped
+    # a text that is not what the field wants (an e-mail address with a ?bcc=) still stands in
+    # for it: the texts quoting it are checked in the same run, and the build stops anyway
+    return {lang: value or _text(values[lang]) for lang, value in shaped.items()}
 
 
 def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _email(value: object) -> str | None:
+    text = _text(value)
+    return text if text and EMAIL.fullmatch(text) else None
 
 
 def _lines(value: object) -> tuple[str, ...] | None:
@@ -145,20 +154,20 @@ SHAPES = {
     "name": _text,
     "address": _lines,
     "registration": _registration,
-    "email": _text,
+    "email": _email,
     "website": _text,
 }
 WHAT = {
     "name": "non-empty text",
     "address": "a list of lines of text",
     "registration": "a label and a number",
-    "email": "non-empty text",
+    "email": "one e-mail address",
     "website": "non-empty text",
 }
 HOW = {
     "name": 'it as text in quotes: name = "Example Ltd"',
     "address": 'it as lines in quotes: address = ["1 Example Street", "London EC1A 1AA"]',
     "registration": 'registration = { label = "Companies House", number = "01234567" }, or leave it out',
-    "email": 'it as text in quotes: email = "privacy@example.com"',
+    "email": 'one e-mail address and nothing else: email = "privacy@example.com"',
     "website": 'it as text in quotes: website = "www.example.com"',
 }

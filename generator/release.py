@@ -10,7 +10,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale
@@ -22,8 +22,10 @@ from .files import SourceFiles
 from .history import read_history
 from .model import Section, Settings, Statement, Version
 from .source import statement_from
+from .timeline import build_day
 from .versions import said, versions_of
 
+FAR_AHEAD = timedelta(days=366)  # a version dated further ahead is most often a mistyped year
 TABLE = re.compile(r"\s*\[")
 EFFECTIVE = re.compile(r"(\s*effective\s*=\s*)(\S+)(.*)")
 
@@ -45,12 +47,25 @@ class Released:
     day: date
     previous: date | None  # the date of the latest committed version
     changed: tuple[Changed, ...]  # since that version, in the working tree
+    today: date  # the day it was prepared on: a date before it is backdated
 
 
-def release(root: Path, day: date) -> Released:
-    """Set the next version's date and reset its summary; refuse a date not after the current."""
+def release(root: Path, day: date, today: date | None = None, far_ahead: bool = False) -> Released:
+    """Set the next version's date and reset its summary; refuse a date not after the current,
+    or more than a year ahead unless `far_ahead` confirms it. `today` as the build's (see
+    timeline.build_day)."""
     source = SourceFiles(root / "statement")
     working = working_statement(source)
+    today = build_day(working.settings.timezone, today)
+    if day > today + FAR_AHEAD and not far_ahead:
+        message = f"the date {day.isoformat()} is more than a year after today, {today.isoformat()}"
+        hint = (
+            "check the year: a wrong date, once committed, stays in the history; if it is right, "
+            f"confirm it: statement release --date {day.isoformat()} --far-ahead"
+        )
+        raise StatementError(
+            source.path(SETTINGS), setting_line(source, "effective"), message, hint
+        )
     last = last_version(root)
     current = last.date if last else working.settings.effective
     if day <= current:
@@ -63,7 +78,7 @@ def release(root: Path, day: date) -> Released:
         )
     _write_settings(source, day, working.settings)
     changed = differences(last.statement, working) if last else ()
-    return Released(day, last.date if last else None, changed)
+    return Released(day, last.date if last else None, changed, today)
 
 
 def working_statement(source: SourceFiles) -> Statement:
@@ -101,7 +116,10 @@ def _write_settings(source: SourceFiles, day: date, settings: Settings) -> None:
     text = source.text(SETTINGS, "the settings file statement.toml")
     summary = {lang.code: placeholder(settings, lang.code) for lang in settings.languages}
     new = _with_summary(_with_date(text, day), summary)
-    data = tomllib.loads(new)  # what we wrote must read back as meant, or nothing is written
+    try:  # what we wrote must read back as meant, or nothing is written
+        data = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:  # such as a summary written inline, summary = {…}
+        data = {}
     if data.get("effective") != day or data.get("summary") != summary:
         hint = "set effective and the [summary] of every language by hand in statement.toml"
         raise StatementError(path, None, "statement.toml could not be rewritten safely", hint)
@@ -144,11 +162,11 @@ def differences(before: Statement, after: Statement) -> tuple[Changed, ...]:
     old, new = said(before), said(after)
     found = []
     for translation in after.translations:
-        ids = [s.id for s in translation.sections]
+        ids = [s.id for s in translation.parts]  # the introduction too
         earlier = (
             before.translation(translation.lang) if translation.lang in _langs(before) else None
         )
-        ids += [s.id for s in earlier.sections if s.id not in ids] if earlier else []
+        ids += [s.id for s in earlier.parts if s.id not in ids] if earlier else []
         for section_id in ids:
             key = (translation.lang, section_id)
             if old.get(key) != new.get(key):
@@ -170,7 +188,7 @@ def _changed(lang: str, section_id: str, earlier, translation) -> Changed:
 def _section(translation, section_id: str) -> Section | None:
     if translation is None:
         return None
-    return next((s for s in translation.sections if s.id == section_id), None)
+    return next((s for s in translation.parts if s.id == section_id), None)
 
 
 def diff_lines(changed: Changed) -> list[str]:

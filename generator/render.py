@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, defaults
+from . import dates, defaults, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
@@ -24,13 +24,17 @@ from .plan import (
     PRINT_STYLESHEET,
     STYLESHEET,
     changelog_path,
+    changelog_year_path,
+    changelog_years,
     comparison_path,
     current_path,
     feed_path,
+    in_full,
     version_path,
 )
 
 SECTION_LINKS = 3  # languages a section links to before it links only the source language
+FEED_ENTRIES = 20  # the newest versions; a feed reader keeps the ones it has seen
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,19 @@ class Entry:
     changes: tuple[SectionChange, ...]
     pdf_href: str | None
     changes_pdf_href: str | None
+    upcoming: bool = False  # takes effect after the build's day
+    current: bool = False  # in force on the build's day
+    published: str = ""  # Atom dates: when it was first committed, and last corrected
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class Announced:
+    """The upcoming version a current page announces."""
+
+    stamp: Markup
+    href: str
+    comparison_href: str
 
 
 def environment(
@@ -166,7 +183,7 @@ def _common(page: Page, publication: Publication, plan: Plan) -> dict:
         "home": url(page.path, current_path(page.lang)),
         "changelog": url(page.path, changelog_path(page.lang)),
         "feed": url(page.path, feed_path(page.lang)),
-        "draft": publication.current.draft,
+        "draft": publication.versions[-1].draft,
         "history_incomplete": publication.history_incomplete,
     }
 
@@ -232,20 +249,32 @@ def _absolute(publication: Publication, path: str) -> str | None:
 
 def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
-    following = publication.after(version)
     locale = _locale(page)
+    standing = timeline.standing(publication, version)
     return {
         "translation": version.statement.translation(page.lang),
         "stamp": _stamp(version.date, locale),
         "is_source": page.lang == version.statement.settings.source_language,
         "version_draft": version.draft,
-        "archived": page.path != current_path(page.lang) and version is not current,
-        "until": _stamp(following.date, locale) if following else None,
+        "archived": standing.kind == "archived",
+        "upcoming": standing.kind == "upcoming",
+        "until": _stamp(standing.last_day, locale) if standing.last_day else None,
+        "in_force": None if publication.is_upcoming(current) else _stamp(current.date, locale),
+        "announced": _announced(page, standing.announced),
+        "amendments": [(_stamp(a.day, locale), a.reason) for a in standing.amendments],
         "current_href": url(page.path, current_path(page.lang)),
         "stale": {sid for lang, sid in version.stale if lang == page.lang},
         "pdf": _pdf_href(page, plan, "statement", version),
         "section_links": _section_links(page, _links(page, publication)),
     }
+
+
+def _announced(page: Page, version: Version | None) -> Announced | None:
+    if version is None:
+        return None
+    stamp = _stamp(version.date, _locale(page))
+    href = url(page.path, version_path(page.lang, version))
+    return Announced(stamp, href, url(page.path, comparison_path(page.lang, version)))
 
 
 def _section_links(page: Page, links: list[Link]) -> list[Link]:
@@ -260,16 +289,43 @@ def _section_links(page: Page, links: list[Link]) -> list[Link]:
 
 
 def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
-    entries = [
-        _entry(page, publication, plan, version) for version in reversed(publication.versions)
+    shown = [v for v in reversed(publication.versions) if in_full(publication, v)]
+    return {
+        "entries": [_entry(page, publication, plan, version) for version in shown],
+        "stamp": _stamp(publication.current.date, _locale(page)),
+        "years": _years(page, publication),
+    }
+
+
+def _changelog_year(page: Page, publication: Publication, plan: Plan) -> dict:
+    """Every version of one year, in short: its summary, what sections changed, its links."""
+    year = page.version.date.year
+    versions = [v for v in reversed(publication.versions) if v.date.year == year]
+    return {
+        "year": year,
+        "entries": [_entry(page, publication, plan, version) for version in versions],
+        "years": _years(page, publication),
+    }
+
+
+def _years(page: Page, publication: Publication) -> list[tuple[int, str]]:
+    return [
+        (year, url(page.path, changelog_year_path(page.lang, year)))
+        for year in changelog_years(publication)
     ]
-    return {"entries": entries, "stamp": _stamp(publication.current.date, _locale(page))}
+
+
+def _changelog_entry(page: Page, publication: Publication, version: Version) -> str:
+    """Where the changelog tells of a version: the changelog itself, or the page of its year."""
+    full = in_full(publication, version)
+    path = changelog_year_path(page.lang, version.date.year) if not full else None
+    return _href(page, publication, path or changelog_path(page.lang), absolute=True)
 
 
 def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
     version, before = page.version, publication.before(page.version)
-    ids = [s.id for s in version.statement.translation(page.lang).sections]
-    ids += [s.id for s in before.statement.translation(page.lang).sections if s.id not in ids]
+    ids = [s.id for s in version.statement.translation(page.lang).parts]
+    ids += [s.id for s in before.statement.translation(page.lang).parts if s.id not in ids]
     kinds = {
         change.section_id: change.kind for change in publication.changes[publication.index(version)]
     }
@@ -287,15 +343,16 @@ def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
 def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
     """Feed readers want absolute links: they are, when base_url is set."""
     published = [v for v in reversed(publication.versions) if not v.draft]
-    entries = [_entry(page, publication, plan, version, absolute=True) for version in published]
+    newest = published[:FEED_ENTRIES]
+    entries = [_entry(page, publication, plan, version, absolute=True) for version in newest]
     return {
         "entries": entries,
+        "entry_hrefs": {e.day: _changelog_entry(page, publication, e.version) for e in entries},
         "feed_id": _urn(publication, f"feed/{page.lang}"),
         "entry_ids": {e.day: _urn(publication, f"version/{page.lang}/{e.day}") for e in entries},
-        "updated": _timestamp(published[0]) if published else "1970-01-01T00:00:00Z",
+        "updated": max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
         "self_href": _href(page, publication, page.path, absolute=True),
         "changelog_href": _href(page, publication, changelog_path(page.lang), absolute=True),
-        "timestamp": _timestamp,
     }
 
 
@@ -306,6 +363,7 @@ def _root(page: Page, publication: Publication, plan: Plan) -> dict:
 EXTRA = {
     "statement.html": _statement,
     "changelog.html": _changelog,
+    "changelog-year.html": _changelog_year,
     "comparison.html": _comparison,
     "feed.xml": _feed,
     "root.html": _root,
@@ -329,6 +387,10 @@ def _entry(
         changes=tuple(_section_change(page, before, version, change) for change in changes),
         pdf_href=_pdf_href(page, plan, "statement", version),
         changes_pdf_href=_pdf_href(page, plan, "changes", version),
+        upcoming=publication.is_upcoming(version),
+        current=version is publication.current,
+        published=timeline.atom_time(timeline.published(version), version.date),
+        updated=timeline.atom_time(timeline.updated(version), version.date),
     )
 
 
@@ -375,12 +437,12 @@ def _urn(publication: Publication, name: str) -> str:
 
 def render_index(publication: Publication, plan: Plan) -> bytes:
     """site/statement.json: what was built, for machines."""
-    settings = publication.settings
+    settings, current = publication.settings, publication.current
     index = {
         "languages": [language.code for language in settings.languages],
         "source_language": settings.source_language,
         "facts": {lang.code: settings.facts_in(lang.code) for lang in settings.languages},
-        "current": publication.current.date.isoformat(),
+        "current": None if publication.is_upcoming(current) else current.date.isoformat(),
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
         "versions": [_version_entry(publication, plan, v) for v in publication.versions],
@@ -395,6 +457,7 @@ def _version_entry(publication: Publication, plan: Plan, version: Version) -> di
         "date": version.date.isoformat(),
         "commit": version.commit,
         "draft": version.draft,
+        "upcoming": publication.is_upcoming(version),
         "summary": version.summary,
         "pages": {lang: version_path(lang, version) for lang in languages},
         "pdfs": {lang: plan.pdf("statement", lang, version) for lang in languages},

@@ -1,4 +1,5 @@
-"""`statement serve`: the site as the editor saves it, at http://127.0.0.1:8000/.
+"""`statement serve`: the site as the editor saves it, at http://127.0.0.1:8000/ (or the next
+free port: the guide's own `mkdocs serve` is at 8001, and a second preview may be running).
 
 mkdocs' live-reload server watches statement/, templates/ and locales/, rebuilds after a save
 and reloads the open page. The preview is built into a temporary folder and marked up there
@@ -13,20 +14,23 @@ import html
 import logging
 import re
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from .check import SEVERITIES, Finding, Report, as_text, examine
+from .check import SEVERITIES, Examined, Finding, Report, as_text, examine
 from .errors import StatementError
 from .model import Site
 from .site import write_site
 
 HOST = "127.0.0.1"  # the editor's own machine only: a draft is not for the network
 WATCHED = ("statement", "templates", "locales")
+TRIES = 20  # ports tried, from the one asked for up, before giving up
 STYLESHEET = "_preview/preview.css"
 CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")')
 BODY = re.compile(rb"<body[^>]*>")
@@ -44,12 +48,23 @@ PREVIEW_CSS = b"""\
 class Preview:
     """Builds the preview after every save; remembers the last good build to show under an error."""
 
-    def __init__(self, root: Path, cache: Path | None, out: Path, echo: Callable[..., None]):
+    def __init__(
+        self,
+        root: Path,
+        cache: Path | None,
+        out: Path,
+        echo: Callable[..., None],
+        today: date | None = None,
+    ):
         self.root, self.cache, self.out, self.echo = root, cache, out, echo
+        self.today = today  # None: each rebuild is for the day it is made on
         self.last_good: dict[str, bytes] = {}
 
     def rebuild(self) -> None:
-        examined = examine(self.root, self.cache)
+        try:
+            examined = examine(self.root, self.cache, self.today)
+        except Exception as error:  # mkdocs' server would wait for ever on a rebuild that raised
+            examined = Examined(None, _failure(error, self.root))
         report = examined.report
         if examined.site is not None:
             self.last_good = dict(examined.site.files)
@@ -62,12 +77,22 @@ class Preview:
         write_site(Site(tuple(sorted(files.items()))), self.out)
 
 
-def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) -> None:
-    """Serve the preview until interrupted (Ctrl+C)."""
+def _failure(error: Exception, root: Path) -> Report:
+    """What went wrong outside the statement, as a finding the banner and the terminal show."""
+    message = f"the preview could not be built: {type(error).__name__}: {error}"
+    hint = "fix what the message names and save again; if it persists, report it"
+    return Report((Finding("error", root, None, "build", None, message, hint),), ())
+
+
+def serve(
+    root: Path, port: int, cache: Path | None, echo: Callable[..., None], today: date | None = None
+) -> None:
+    """Serve the preview until interrupted (Ctrl+C); `today` as the build's."""
     folder = Path(tempfile.mkdtemp(prefix="statement-preview-"))
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # no line per request
     try:
-        preview = Preview(root, cache, folder / "site", echo)
+        port = free_port(root, port, echo)
+        preview = Preview(root, cache, folder / "site", echo, today)
         preview.rebuild()
         said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
         server = _Server(lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"))
@@ -77,6 +102,31 @@ def serve(root: Path, port: int, cache: Path | None, echo: Callable[..., None]) 
         _run(server, root, port, echo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port(root: Path, port: int, echo: Callable[..., None]) -> int:
+    """The port asked for, or the next free one, said out loud: a busy port is no reason to stop."""
+    for candidate in range(port, min(port + TRIES, 65536)):
+        if _is_free(candidate):
+            if candidate != port:
+                echo(
+                    f"Port {port} is in use (by another preview, or the guide?): using {candidate}."
+                )
+            return candidate
+    last = min(port + TRIES, 65536) - 1
+    hint = f"stop a preview you no longer need, or choose another port: statement serve --port {last + 1}"
+    raise StatementError(root, None, f"ports {port} to {last} are all in use", hint)
+
+
+def _is_free(port: int) -> bool:
+    # as the server will bind: reusing an address in TIME_WAIT, never one something listens on
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
 
 
 class _Server(LiveReloadServer):
@@ -90,6 +140,11 @@ class _Server(LiveReloadServer):
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self.announce()  # serve() binds the socket and starts the watching before this
         super().serve_forever(poll_interval)
+
+    def _serve_request(self, environ: dict, start_response: Callable) -> object:
+        if "\0" in environ.get("PATH_INFO", ""):
+            return None  # a null byte names no file: Not Found, where mkdocs would fail with a 500
+        return super()._serve_request(environ, start_response)
 
 
 def _run(server: LiveReloadServer, root: Path, port: int, echo: Callable[..., None]) -> None:

@@ -4,6 +4,10 @@ A failed build never gets here. The swap exchanges the two folders in one step w
 can (Linux's renameat2), so that at every moment the output folder holds a whole site, the old
 or the new, even if the build is killed; a build that was killed leaves a temporary folder,
 which the next build removes. Builds into one folder take turns, through a lock on that folder.
+
+Replacing a folder deletes what was in it, so the writer replaces only a site it wrote itself:
+every site carries a mark, MARK, and a folder that is not empty and has no mark is refused, as
+is any folder of the project itself (a mistyped --out must never delete an editor's work).
 """
 
 from __future__ import annotations
@@ -22,13 +26,19 @@ from .model import Site
 
 RENAME_EXCHANGE = 2  # from <linux/fs.h>
 AT_FDCWD = -100
+MARK = ".statement-site"  # in every site this program writes, and only there
+MARK_TEXT = b"A site written by `statement build`: the next build replaces this folder whole.\n"
+PROJECT_FOLDERS = ("statement", "templates", "locales")
 
 
-def write_site(site: Site, out: Path) -> None:
+def write_site(site: Site, out: Path) -> Site:
+    """Write the site, with its mark, in place of the one at out; return what was written."""
     out = out.resolve()
+    site = Site(tuple(sorted({**dict(site.files), MARK: MARK_TEXT}.items())), site.notes)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with _turn(out):
+            refuse_foreign(out)  # again under the lock: the folder may have changed meanwhile
             _remove_leftovers(out)
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
             try:
@@ -39,6 +49,38 @@ def write_site(site: Site, out: Path) -> None:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as error:
         raise _write_error(out, error) from None
+    return site
+
+
+def refuse_output(root: Path, out: Path) -> None:
+    """Refuse an output folder whose replacing would delete the project or anything not ours:
+    the project's folder or one above it, a folder inside its sources or inside .git, and a
+    folder that holds files but no site of ours."""
+    root, out = root.resolve(), out.resolve()
+    hint = "write the site to a folder of its own: leave out --out (it is then ROOT/site)"
+    if root.is_relative_to(out):
+        message = f"the output folder {out} holds the project: building there would delete it"
+        raise StatementError(root, None, message, hint)
+    inside = [f"{p}/" for p in PROJECT_FOLDERS if out.is_relative_to(root / p)]
+    if inside or ".git" in out.parts:
+        message = f"the site cannot be written inside {(inside or ['.git'])[0]}: building there would delete the project's own files"
+        raise StatementError(out, None, message, hint)
+    refuse_foreign(out)
+
+
+def refuse_foreign(out: Path) -> None:
+    """Refuse a folder (or file) at out that is not empty and holds no site this program wrote."""
+    if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir())):
+        return
+    if not out.exists() and not out.is_symlink():
+        return
+    message = (
+        "this folder holds files but no site this program built: building there would delete them"
+    )
+    if not out.is_dir():
+        message = "this is a file, not a folder: building there would delete it"
+    hint = "choose a new or empty folder for --out (a site built before sites had a mark has none: delete that one yourself, once)"
+    raise StatementError(out, None, message, hint)
 
 
 @contextmanager

@@ -7,13 +7,18 @@ images and links with unsafe schemes are refused, never passed through.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -21,19 +26,26 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from . import dates
-from .errors import StatementError, flatten, raise_all
+from .blame import changed_last
+from .errors import StatementError, flatten, raise_all, stage
 from .files import SourceFiles, read_text
-from .model import Section, Settings, Statement, Translation
+from .model import INTRO, Section, Settings, Statement, Translation
 
-SECTION_HEADING = re.compile(r"##[ \t]+(.*?)[ \t]*\{#([^\s}.]+)[^}]*\}[ \t]*")
-FENCE = re.compile(r"(```|~~~)")
+FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
+FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
-FACT = re.compile(r"\{\{\s*([A-Za-z0-9_.]*)\s*\}\}")  # publisher.name: [publisher]'s
+SECTION_PROBLEMS = ("this line is not a heading", "the text has no sections")  # its own messages
+# {{phone}}, and the publisher's fields: {{publisher.name}}, {{publisher.registration.number}}
+FACT = re.compile(r"\{\{\s*(publisher(?:\.[a-z0-9_]+)+|[A-Za-z0-9_]*)\s*\}\}")
+TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
+UNCLOSED_HREF = re.compile(r"\]\([^\s()]*$")  # text ending in `](mailto:`, a fact after it
+# {{email}} in a link's address, as markdown-it encodes it
+FACT_IN_HREF = re.compile(r"%7B%7B(.*?)%7D%7D", re.IGNORECASE)
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 FACT_LINKS = {
     "email": "mailto:",
@@ -41,6 +53,9 @@ FACT_LINKS = {
     "publisher.email": "mailto:",
     "publisher.website": "https://",
 }
+# The most characters a page's text may have: 25 million, twice what the largest file of
+# statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
+MAX_PAGE = 25_000_000
 
 
 def read_statement(root: Path, settings: Settings) -> Statement:
@@ -48,6 +63,7 @@ def read_statement(root: Path, settings: Settings) -> Statement:
     return statement_from(SourceFiles(root), settings)
 
 
+@stage("text")
 def statement_from(source: SourceFiles, settings: Settings, cache: dict | None = None) -> Statement:
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
@@ -59,28 +75,46 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
             text = source.text(name, f"the {language.code} text {name}")
             key = (text, language.code, settings.facts, settings.publishers, settings.effective)
             key += (settings.languages,)
+            path = source.path(name)
             if key not in cache:
-                path = source.path(name)
-                cache[key] = parse_translation(text, path, language.code, settings, cache)
-            translations.append(cache[key])
+                found = _translation(text, path, language.code, settings, cache)
+                errors.extend(found[1])
+                cache.update({} if found[1] else {key: found[0]})
+                translations.append(found[0])
+            else:  # read in another commit, it is named as this commit's file
+                translations.append(_named(cache[key], path))
         except* StatementError as group:
             errors.extend(flatten(group))
-    if not errors:
-        errors.extend(_mismatched_sections(translations))
+    # sections compared even when a text has other mistakes: every kind of problem in one run
+    errors.extend(_mismatched_sections(translations, settings.source_language, errors))
     raise_all(errors)
     return Statement(settings, tuple(translations))
+
+
+def _named(translation: Translation, path: Path) -> Translation:
+    return translation if translation.path == path else replace(translation, path=path)
 
 
 def read_translation(path: Path, lang: str, settings: Settings) -> Translation:
     return parse_translation(read_text(path, f"the {lang} text {path.name}"), path, lang, settings)
 
 
+@stage("text")
 def parse_translation(
     text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
 ) -> Translation:
     """One language's text. It is read a stretch at a time (the title, then each section): a
     section read before, with the same facts, is not parsed again, so that the versions of a long
     history, which mostly share their sections, cost little more than the sections they change."""
+    translation, errors = _translation(text, path, lang, settings, cache)
+    raise_all(errors)
+    return translation
+
+
+def _translation(
+    text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
+) -> tuple[Translation, list[StatementError]]:
+    """The translation as far as it reads, and its problems."""
     facts = settings.facts_in(lang) | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
@@ -88,27 +122,32 @@ def parse_translation(
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
-    translation = Translation(lang, parts[0].title or "", tuple(sections), path)
+    translation = Translation(lang, parts[0].title or "", tuple(sections), path, parts[0].intro)
     errors = [error for part in parts for error in part.errors]
     errors.extend(_duplicate_ids(sections, path))
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
+    errors.extend(_too_large(parts, path))
     anchors = [anchor for part in parts for anchor in part.anchors]
-    errors.extend(_broken_anchors(translation, anchors, path))
-    raise_all(errors)
-    return translation
+    targets = [target for part in parts for target in part.targets]
+    errors.extend(_clashing_targets(sections, targets, path))
+    errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
+    return translation, errors
 
 
 @dataclass(frozen=True)
 class _Part:
-    """A stretch of the Markdown read on its own: the title, or a section (lines counted from the
-    stretch's first line, so that it can be reused wherever the section moves)."""
+    """A stretch of the Markdown read on its own: the title and introduction, or a section (lines
+    counted from the stretch's first line, so that it can be reused wherever the section moves)."""
 
     title: str | None
     sections: tuple[Section, ...]
-    anchors: tuple[tuple[str, int | None], ...]
+    anchors: tuple[tuple[str, int | None], ...]  # the #links in it
     errors: tuple[StatementError, ...]
+    intro: Section | None = None
+    targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
+    grown: int = 0  # the characters its facts added
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -116,6 +155,9 @@ class _Part:
             tuple(replace(section, line=section.line + offset) for section in self.sections),
             tuple((anchor, line and line + offset) for anchor, line in self.anchors),
             tuple(_moved(error, offset) for error in self.errors),
+            self.intro and replace(self.intro, line=self.intro.line + offset),
+            tuple((target, line + offset) for target, line in self.targets),
+            self.grown,
         )
 
 
@@ -137,7 +179,9 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
     used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if key in cache:
-        return cache[key].moved(offset)
+        if (key, offset) not in cache:  # where it stood before, most often: made once
+            cache[(key, offset)] = cache[key].moved(offset)
+        return cache[(key, offset)]
     part = _read_part(md, chunk, offset == 0, path, facts)
     if not part.errors:
         cache[key] = part  # one with problems is read again, so its messages name this file
@@ -145,7 +189,7 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
 
 
 def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict) -> _Part:
-    env = {"path": path, "facts": facts, "errors": [], "anchors": []}
+    env = {"path": path, "facts": facts, "errors": [], "anchors": [], "targets": []}
     env["render"] = lambda tokens: md.renderer.render(tokens, md.options, env)
     tokens = md.parse(chunk, env)
     headings = [i for i, token in enumerate(tokens) if token.type == "heading_open"]
@@ -154,11 +198,30 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     starts = [i for i in headings if tokens[i].tag == "h2"]
     lead = tokens[: starts[0] if starts else len(tokens)]
     title = _title(lead, path, env["errors"]) if first else None
+    intro = _intro(lead[3:], title, env) if first and len(lead) > 3 else None
     if lead and not first:
         env["errors"].append(_outside(lead, path))
     ends = [*starts[1:], len(tokens)] if starts else []
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
-    return _Part(title, sections, tuple(env["anchors"]), tuple(env["errors"]))
+    anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
+    grown = env.get("grown", 0)
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown)
+
+
+def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
+    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
+        return []
+    message = f"the text makes a page of more than {MAX_PAGE:,} characters"
+    hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
+    return [StatementError(path, None, message, hint)]
+
+
+def _intro(body: list[Token], title: str | None, env: dict) -> Section:
+    """The text between the title and the first section: a welcome, a version line. It is a
+    part of what the text says like a section, under the title's heading."""
+    line = body[0].map[0] + 1 if body[0].map else 1
+    return Section(INTRO, title or "", env["render"](body), _blocks(body), line)
 
 
 def _outside(tokens: list[Token], path: Path) -> StatementError:
@@ -171,17 +234,34 @@ def _locale(settings: Settings, lang: str) -> str:
     return settings.language(lang).locale
 
 
+@functools.cache  # one parser for every text: setting it up costs more than a section's parse
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable("table")
     md.validateLink = lambda url: True  # unsafe links are reported as errors, not dropped silently
     md.inline.ruler.before("text", "fact", _fact_rule)
+    md.core.ruler.after("block", "nesting", _nesting_rule)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
     md.core.ruler.after("inline", "facts", _resolve_facts_rule)
     md.core.ruler.after("facts", "refuse_unsafe", _refuse_unsafe_rule)
+    md.core.ruler.after("facts", "heading_anchors", _heading_anchors_rule)
     return md
 
 
 # --- markdown-it rules ----------------------------------------------------------------------
+
+
+def _nesting_rule(state: StateCore) -> None:
+    """markdown-it stops reading a list or quote nested as deep as its limit and drops the rest
+    of it without a word: say so, on the line where it starts."""
+    limit = state.md.options.maxNesting - 1  # the level of a container whose text is dropped
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit:
+            hint = f"nest lists at most {limit // 2} deep and quotes at most {limit} deep: the rest would be lost"
+            message = "lists or quotes nested too deeply to show"
+            state.env["errors"].append(
+                StatementError(state.env["path"], token.map[0] + 1, message, hint)
+            )
+            return
 
 
 def _heading_attrs_rule(state: StateCore) -> None:
@@ -209,15 +289,50 @@ def _heading_attrs(braces: str, opening: Token, env: dict) -> dict[str, str]:
     return {key: value for key, value in attrs.items() if key in ("id", "class")}
 
 
+def _heading_anchors_rule(state: StateCore) -> None:
+    """`### Bewaartermijn per doel` gets the anchor `retention-bewaartermijn-per-doel`: the
+    section's id and the heading's words, so that it is unique on the page and stays the same
+    when other sections change."""
+    section, seen = INTRO, set()
+    for opening, inline in itertools.pairwise(state.tokens):
+        if opening.type != "heading_open" or opening.tag == "h1":
+            continue
+        if opening.attrGet("id") and opening.tag != "h2":
+            continue  # an id written on a sub-heading is reported, not replaced
+        if opening.tag == "h2":
+            section = str(opening.attrGet("id") or section)
+            continue
+        anchor = _unique(f"{section}-{slug(_plain(inline)) or 'heading'}", seen)
+        opening.attrSet("id", anchor)
+        opening.meta["anchor"] = True
+        state.env["targets"].append((anchor, opening.map[0] + 1))
+
+
+def _unique(anchor: str, seen: set[str]) -> str:
+    """The anchor, or for a second heading of the same words in a section anchor-2, anchor-3 …"""
+    if anchor in seen:
+        anchor = next(f"{anchor}-{n}" for n in itertools.count(2) if f"{anchor}-{n}" not in seen)
+    seen.add(anchor)
+    return anchor
+
+
+def slug(text: str) -> str:
+    """Words as an anchor: lower case, accents dropped, anything but letters and digits a hyphen.
+    Letters of other scripts stay (an anchor may be Greek); the importer also makes ids with it."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", plain).strip("-")
+
+
 def _fact_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("{{", state.pos):
         return False
-    found = FACT.match(state.src, state.pos)
+    found = FACT.match(state.src, state.pos) or TAG.match(state.src, state.pos)
     if not found:
         return False
     if not silent:
         token = state.push("fact", "", 0)
-        token.meta = {"name": found.group(1), "offset": state.pos}
+        token.meta = {"name": found.group(1).strip(), "offset": state.pos, "tag": found.group(0)}
     state.pos = found.end()
     return True
 
@@ -225,39 +340,91 @@ def _fact_rule(state: StateInline, silent: bool) -> bool:
 def _resolve_facts_rule(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "inline" and block.children:
-            block.children = [
-                new for child in block.children for new in _resolved(child, block, state.env)
-            ]
+            block.children = _resolved_children(block, state.env)
 
 
-def _resolved(token: Token, block: Token, env: dict) -> list[Token]:
+def _resolved_children(block: Token, env: dict) -> list[Token]:
+    """Facts replaced by their values; inside a link, a fact that is a link itself ({{email}})
+    becomes its text only, for a link in a link is no HTML."""
+    resolved, depth = [], 0
+    for before, child in zip([None, *block.children], block.children, strict=False):
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        if child.type == "link_open":
+            _facts_in_href(child, block, env)
+        if child.type == "fact" and before and UNCLOSED_HREF.search(before.content):
+            env["errors"].append(_spaced_href(child, block, env))
+        resolved.extend(_resolved(child, block, env, depth > 0))
+    return resolved
+
+
+def _spaced_href(fact: Token, block: Token, env: dict) -> StatementError:
+    """`[mail](mailto:{{ email }})`: the spaces keep Markdown from reading a link at all."""
+    message = f"{fact.meta['tag']} in a link's address is written with spaces"
+    hint = f"write it without spaces, {{{{{fact.meta['name']}}}}}, so that the link is read as one"
+    return StatementError(env["path"], _line_in(block, fact.meta["offset"]), message, hint)
+
+
+def _facts_in_href(link: Token, block: Token, env: dict) -> None:
+    """`mailto:{{email}}`: the value goes in, and the link is then checked as any other."""
+
+    def value(found: re.Match) -> str:
+        name = unquote(found.group(1)).strip()
+        if name in env["facts"]:
+            return normalizeLink(env["facts"][name])
+        written = block.content.find("{{" + unquote(found.group(1)))
+        env["errors"].append(_unknown_fact(name, _line_in(block, max(written, 0)), env))
+        return ""
+
+    link.attrSet("href", FACT_IN_HREF.sub(value, str(link.attrGet("href") or "")))
+
+
+def _line_in(block: Token, offset: int) -> int:
+    return block.map[0] + 1 + block.content.count("\n", 0, offset)
+
+
+def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> list[Token]:
     if token.type != "fact":
         return [token]
-    name = token.meta["name"]
-    if name not in env["facts"]:
-        line = block.map[0] + 1 + block.content.count("\n", 0, token.meta["offset"])
-        names = sorted(fact for fact in env["facts"] if "." not in fact)
-        publisher = ["publisher.…"] if len(names) < len(env["facts"]) else []  # its fields
-        known = ", ".join(names + publisher)
-        message = f"unknown fact {{{{{name}}}}}"
-        env["errors"].append(
-            StatementError(
-                env["path"],
-                line,
-                message,
-                f"use one of: {known}, or add it under [facts] in statement.toml",
-            )
-        )
+    name, line = token.meta["name"], _line_in(block, token.meta["offset"])
+    if not FACT.fullmatch(token.meta["tag"]):
+        env["errors"].append(_not_a_fact(token.meta["tag"], line, env))
         return []
-    return _fact_tokens(name, env["facts"][name])
+    if name not in env["facts"]:
+        env["errors"].append(_unknown_fact(name, line, env))
+        return []
+    env["grown"] = env.get("grown", 0) + len(env["facts"][name])
+    if env["grown"] > MAX_PAGE:  # stop here: the page would not fit in any memory
+        return []  # _too_large says why
+    return _fact_tokens(name, env["facts"][name], linked)
 
 
-def _fact_tokens(name: str, value: str) -> list[Token]:
+def _known(facts: dict) -> str:
+    """The facts' names for a hint: the publisher's fields as one, publisher.…"""
+    names = sorted(fact for fact in facts if "." not in fact)
+    return ", ".join(names + (["publisher.…"] if len(names) < len(facts) else []))
+
+
+def _unknown_fact(name: str, line: int, env: dict) -> StatementError:
+    known = _known(env["facts"])
+    hint = f"use one of: {known}, or add it under [facts] in statement.toml"
+    return StatementError(env["path"], line, f"unknown fact {{{{{name}}}}}", hint)
+
+
+def _not_a_fact(tag: str, line: int, env: dict) -> StatementError:
+    known = _known(env["facts"])
+    hint = (
+        f"write a fact as {{{{name}}}} with one of: {known}; "
+        "to show the braces as text, write \\{\\{ instead of {{"
+    )
+    return StatementError(env["path"], line, f"{tag} is not a fact", hint)
+
+
+def _fact_tokens(name: str, value: str, linked: bool = False) -> list[Token]:
     text = Token("text", "", 0, content=value)
-    if name not in FACT_LINKS:
+    if name not in FACT_LINKS or linked:
         return [text]
-    href = value if "://" in value else FACT_LINKS[name] + value  # website = "https://…" too
-    opening = Token("link_open", "a", 1, attrs={"href": href})
+    scheme = "" if value.lower().startswith(("https://", "http://")) else FACT_LINKS[name]
+    opening = Token("link_open", "a", 1, attrs={"href": scheme + value})
     return [opening, text, Token("link_close", "a", -1)]
 
 
@@ -321,7 +488,7 @@ def _heading_problems(
                     "use # for the title, ## for a section, ### inside a section",
                 )
             )
-        if new != 2 and token.attrGet("id"):
+        if new != 2 and token.attrGet("id") and not token.meta.get("anchor"):
             errors.append(
                 StatementError(
                     path,
@@ -329,6 +496,11 @@ def _heading_problems(
                     "only section headings (##) take an id",
                     "remove the {#…} from this heading",
                 )
+            )
+        if new != 2 and token.attrGet("class"):  # the page's own classes are not the text's
+            hint = "remove the {.…} from this heading: a section heading names its GDPR disclosures"
+            errors.append(
+                StatementError(path, line, "only section headings (##) take classes", hint)
             )
         level = new
     return errors
@@ -365,16 +537,6 @@ def _title(tokens: list[Token], path: Path, errors: list) -> str:
     if len(tokens) < 3 or tokens[0].tag != "h1":
         errors.append(StatementError(path, 1, "the text does not start with a title", hint))
         return ""
-    if len(tokens) > 3:
-        line = tokens[3].map[0] + 1 if tokens[3].map else None
-        errors.append(
-            StatementError(
-                path,
-                line,
-                "text between the title and the first section",
-                "put it in a section of its own: ## Heading {#id}",
-            )
-        )
     return _plain(tokens[1])
 
 
@@ -447,60 +609,184 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _broken_anchors(translation: Translation, anchors: list, path: Path) -> list[StatementError]:
-    ids = {section.id for section in translation.sections}
-    known = ", ".join(sorted(ids))
+def _clashing_targets(
+    sections: list[Section], targets: list[tuple[str, int]], path: Path
+) -> list[StatementError]:
+    """A sub-heading's anchor that is also a section's id: a link could not tell them apart."""
+    ids = {section.id for section in sections}
+    hint = "reword the sub-heading, or give the section another id"
+    return [
+        StatementError(path, line, f"the sub-heading's anchor #{target} is also a section id", hint)
+        for target, line in targets
+        if target in ids
+    ]
+
+
+def _broken_anchors(
+    translation: Translation, anchors: list, targets: list[str], path: Path
+) -> list[StatementError]:
+    ids = {section.id for section in translation.parts} | set(targets)
+    known = ", ".join(sorted(section.id for section in translation.sections))
     return [
         StatementError(
-            path, line, f"the link #{anchor} goes to no section", f"link to one of: {known}"
+            path,
+            line,
+            f"the link #{anchor} goes to no section",
+            f"link to one of: {known}",
+            kind="broken-link",
+            about=anchor,
         )
         for anchor, line in anchors
         if anchor not in ids
     ]
 
 
-def _mismatched_sections(translations: list[Translation]) -> list[StatementError]:
-    """Every translation has the source language's sections, in the same order."""
-    source, errors = translations[0], []
+def _mismatched_sections(
+    translations: list[Translation], source_lang: str, found: list[StatementError]
+) -> list[StatementError]:
+    """Every translation has the source language's sections, with the same ids in the same
+    order. A text whose sections are themselves in doubt (an id missing or used twice, a heading
+    Markdown does not see) is left out: its own problem says it, and a comparison would only
+    add problems that follow from it."""
+    unsound = {error.path for error in found if _about_sections(error.message)}
+    sound = [t for t in translations if t.path not in unsound and _usable_ids(t)]
+    source = next((t for t in sound if t.lang == source_lang), None)
+    if source is None:
+        return []
+    return [error for t in sound if t is not source for error in _compared(source, t)]
+
+
+def _about_sections(message: str) -> bool:
+    return message.startswith(SECTION_PROBLEMS) or " is used twice " in message
+
+
+def _file(translation: Translation) -> str:
+    """nl.md, also for the file of an earlier commit (whose path names the commit)."""
+    return translation.path.name.partition(" (commit ")[0]
+
+
+def _usable_ids(translation: Translation) -> bool:
+    sections = translation.sections
+    return bool(sections) and all(SECTION_ID.fullmatch(section.id) for section in sections)
+
+
+def _compared(source: Translation, translation: Translation) -> list[StatementError]:
+    """Each section missing, extra or with another id, at the line where the fix goes."""
     expected = [section.id for section in source.sections]
-    for translation in translations[1:]:
-        found = [section.id for section in translation.sections]
-        if found != expected:
-            errors.append(_mismatch(translation, expected, found, source.path.name))
+    found = [section.id for section in translation.sections]
+    if sorted(expected) == sorted(found):
+        return _out_of_order(source, translation) if expected != found else []
+    errors = []
+    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            errors += [_renamed(source, translation, i, j1 + i - i1) for i in range(i1, i2)]
+            continue
+        if tag in ("delete", "replace"):
+            errors += [_missing(source, translation, i, j1) for i in range(i1, i2)]
+        if tag in ("insert", "replace"):
+            errors += [_extra(source, translation.sections[j], translation) for j in range(j1, j2)]
     return errors
 
 
-def _mismatch(
-    translation: Translation, expected: list[str], found: list[str], source: str
-) -> StatementError:
-    position = next(
-        (i for i, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
-        min(len(expected), len(found)),
+def _missing(source: Translation, translation: Translation, i: int, j: int) -> StatementError:
+    """Said at the heading it belongs before, or after the last section."""
+    section, name = source.sections[i], _file(source)
+    after = (
+        f"in {name} it comes after '{source.sections[i - 1].id}'"
+        if i
+        else f"it is the first in {name}"
     )
-    sections = translation.sections
-    line = sections[position].line if position < len(sections) else None
-    wanted = f"'{expected[position]}'" if position < len(expected) else "no more sections"
-    got = f"'{found[position]}'" if position < len(found) else "the end of the file"
-    message = f"section {position + 1} should be {wanted} as in {source}, but is {got}"
-    hint = f"give {translation.path.name} the same sections, with the same ids in the same order, as {source}"
-    return StatementError(translation.path, line, message, hint)
+    heading = f"translated from {name} line {section.line}: ## {section.heading} {{#{section.id}}}"
+    if j < len(translation.sections):
+        place = translation.sections[j]
+        where, hint = place.line, f"add it before the section '{place.id}', {heading}"
+    else:
+        last = translation.sections[-1] if translation.sections else None
+        where, hint = last and last.line, f"add it at the end of the file, {heading}"
+    message = f"the section '{section.id}' is missing ({after})"
+    return StatementError(translation.path, where, message, hint)
 
 
-def section_fingerprints(text: str) -> dict[str, str]:
-    """Each section's heading and Markdown with whitespace folded, by id, without parsing.
+def _extra(source: Translation, section: Section, translation: Translation) -> StatementError:
+    name = _file(source)
+    hint = f"remove it, or add it to {name} and every other language at the same place"
+    message = f"the section '{section.id}' is not in {name}"
+    return StatementError(translation.path, section.line, message, hint)
 
-    Reading a long history parses only the versions it publishes; for every other commit this is
-    enough to tell which sections it touched (equal fingerprints mean equal rendered text)."""
-    lines = text.split("\n")
-    found = []
-    for number in _heading_lines(lines):
-        if heading := SECTION_HEADING.fullmatch(lines[number].rstrip()):
-            found.append((number, heading.group(2)))
-    ends = [number for number, _ in found[1:]] + [len(lines)]
-    return {
-        sid: " ".join(" ".join(lines[start:end]).split())
-        for (start, sid), end in zip(found, ends, strict=True)
-    }
+
+def _out_of_order(source: Translation, translation: Translation) -> list[StatementError]:
+    pairs = zip(source.sections, translation.sections, strict=True)
+    k, (wanted, here) = next((k, p) for k, p in enumerate(pairs) if p[0].id != p[1].id)
+    name = _file(source)
+    before = f"after '{source.sections[k - 1].id}'" if k else "first"
+    message = f"the section '{here.id}' is out of order: {name} has '{wanted.id}' here"
+    hint = f"put the sections in the order of {name}: {before} comes '{wanted.id}'"
+    return [StatementError(translation.path, here.line, message, hint)]
+
+
+def _renamed(source: Translation, translation: Translation, i: int, j: int) -> StatementError:
+    """One section with two ids: said in the file that changed last, as git tells (else in the
+    translation), with the id the other file keeps, the anchor the site has published."""
+    blamed = changed_last([source.path, translation.path])
+    pair = [(source, source.sections[i]), (translation, translation.sections[j])]
+    (kept, kept_section), (changed, section) = pair[::-1] if blamed == source.path else pair
+    said = f"; {_file(changed)} changed last" if blamed else ""
+    message = (
+        f"the id '{section.id}' differs from '{kept_section.id}' in {_file(kept)} "
+        f"(line {kept_section.line}){said}"
+    )
+    hint = f"write {{#{kept_section.id}}} as {_file(kept)} does"
+    if blamed:
+        hint += f": the published anchor is #{kept_section.id}, which another id would change"
+    return StatementError(changed.path, section.line, message, hint)
+
+
+class Heading(NamedTuple):
+    """A heading as the reader sees it, for the importer: its level, its lines (0-based, end
+    excluded: an underlined heading has two), its id or anchor, its Markdown and its plain text."""
+
+    level: int
+    start: int
+    end: int
+    id: str
+    markdown: str
+    text: str
+    classes: str = ""  # `{#rights .right_access}`: the GDPR disclosures, space-separated
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading of a Markdown text, read by the reader that builds the page (so that an
+    anchor found here is the one the page will have); the text's own problems are not raised."""
+    tokens = _tokens(text)
+    return [
+        Heading(
+            int(opening.tag[1]),
+            *opening.map,
+            str(opening.attrGet("id") or ""),
+            inline.content,
+            _plain(inline),
+            str(opening.attrGet("class") or ""),
+        )
+        for opening, inline in itertools.pairwise(tokens)
+        if opening.type == "heading_open" and opening.map
+    ]
+
+
+def html_blocks(text: str) -> list[tuple[int, int, str]]:
+    """The lines (0-based, end excluded) and HTML of each block of raw HTML, as the reader
+    finds them: the importer makes them Markdown."""
+    return [
+        (*token.map, token.content)
+        for token in _tokens(text)
+        if token.type == "html_block" and token.map
+    ]
+
+
+def _tokens(text: str) -> list[Token]:
+    """The text parsed as the page's reader parses it, its problems left unsaid."""
+    env = {"path": Path(), "facts": {}, "errors": [], "anchors": [], "targets": []}
+    return _markdown().parse(text, env)
 
 
 def _heading_lines(lines: list[str]) -> list[int]:
@@ -508,9 +794,19 @@ def _heading_lines(lines: list[str]) -> list[int]:
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
     if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
-    fenced, outside = False, []
+    fence, outside = "", []
     for number, line in enumerate(lines):
-        fenced ^= bool(FENCE.match(line.lstrip()))
-        if not fenced and H2.match(line):
+        if fence:  # only a fence of the same character, at least as long, closes it
+            closing = FENCE_CLOSE.fullmatch(line)
+            fence = (
+                ""
+                if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
+                else fence
+            )
+        elif (opening := FENCE_OPEN.match(line)) and not (
+            opening[1][0] == "`" and "`" in opening[2]
+        ):
+            fence = opening[1]
+        elif H2.match(line):
             outside.append(number)
     return outside

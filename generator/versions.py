@@ -3,94 +3,119 @@
 A version is an effective date. Dates only go forward; a commit that changes what the statement
 says under the same date must be marked editorial; every version says what changed in every
 language. Uncommitted changes are a draft of the next version.
+
+What a commit says is what its pages would show: every commit is read by the reader that renders
+the site, and compared by its rendered sections, titles, order and facts. A commit that does not
+render is no version: it is passed over with a note, and the commit after it is judged against
+the last one that rendered.
 """
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import settings_from, settings_with_problems
-from .errors import StatementError, attempt, raise_all
-from .files import SourceFiles, read_text
+from .config import setting_line, settings_with_problems
+from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
+from .errors import StatementError, attempt, raise_all, stage
+from .files import SourceFiles
 from .history import History, Revision
 from .model import Settings, Statement, Version
-from .source import section_fingerprints, statement_from
+from .source import statement_from
 
 EDITORIAL_FILE = "editorial-commits"
-HASH = re.compile(r"[0-9a-f]{7,40}")
+PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
+TITLE, ORDER, FACTS = "the title", "the order of the sections", ("statement.toml", "[facts]")
+PUBLISHER = ("statement.toml", "[publisher]")
 
 
 @dataclass(frozen=True)
 class Revised:
-    """One commit of statement/, read cheaply: its date and what each section says.
-
-    Only the commits a version publishes are parsed in full; for the others, fingerprints of the
-    sections' Markdown (whitespace folded) tell which sections a commit touched."""
+    """One commit of statement/, read as the site would render it, or the problems it has."""
 
     revision: Revision
     source: SourceFiles
-    settings: Settings | None  # None when its statement.toml does not read
-    said: dict[tuple[str, str], str]  # (language, section id) -> fingerprint
-    settings_blob: str
+    day: date | None  # its effective date, corrected; None when its settings do not read
+    statement: Statement | None  # None when it does not render
+    errors: tuple[StatementError, ...]
+    says: dict  # what its pages show, part by part (see published); {} when it does not render
 
-    @property
-    def date(self) -> date:
-        return self.settings.effective
+
+@dataclass(frozen=True)
+class Versions:
+    versions: tuple[Version, ...]
+    notes: tuple[str, ...]  # the commits passed over, and why
 
 
 class Reader:
-    """Reads the revisions of one history, each file and each statement at most once."""
+    """Reads the revisions of one history; a set of files, and each text in it, is parsed once."""
 
     def __init__(self, folder: Path, history: History) -> None:
         self.folder, self.history = folder, history
-        self.settings: dict[str, Settings | None] = {}
-        self.fingerprints: dict[str, dict[str, str]] = {}
-        self.statements: dict[str, tuple[Statement | None, list[StatementError]]] = {}
+        self.settings: dict[str, tuple] = {}  # statement.toml's blob -> what it reads to
+        self.read: dict[tuple, tuple[Statement | None, tuple, dict]] = {}
         self.translations: dict = {}  # statement_from's cache: unchanged texts are parsed once
 
-    def revised(self, revision: Revision) -> Revised:
-        blobs = dict(revision.blobs)
-        source = SourceFiles(self.folder, self.history.files(revision), revision.short)
-        settings_blob = blobs.get("statement.toml", "")
-        if settings_blob not in self.settings:
-            self.settings[settings_blob] = attempt(lambda: settings_from(source))[0]
-        settings = self.settings[settings_blob]
-        said = {} if settings is None else self._said(source, blobs, settings)
-        return Revised(revision, source, settings, said, settings_blob)
+    def source(self, revision: Revision) -> SourceFiles:
+        return SourceFiles(self.folder, self.history.files(revision), revision.short)
 
-    def _said(self, source: SourceFiles, blobs: dict, settings: Settings) -> dict:
-        said = {}
-        for language in settings.languages:
-            blob = blobs.get(f"{language.code}.md", "")
-            if blob not in self.fingerprints:
-                text = source.blobs.get(f"{language.code}.md", b"").decode("utf-8", "replace")
-                self.fingerprints[blob] = section_fingerprints(text.replace("\r\n", "\n"))
-            said |= {(language.code, sid): f for sid, f in self.fingerprints[blob].items()}
-        return said
+    def day(self, revision: Revision) -> date | None:
+        """The effective date the commit's statement.toml sets."""
+        settings = self._settings(revision)[0]
+        day = settings.effective if settings else None
+        return day if isinstance(day, date) else None
 
-    def statement(self, revised: Revised) -> tuple[Statement | None, list[StatementError]]:
-        """The revision parsed in full, or the problems that kept it from reading."""
-        key = revised.revision.commit
-        if key not in self.statements:
-            source = revised.source
-            self.statements[key] = attempt(lambda: statement_of(source, self.translations))
-        return self.statements[key]
+    def _settings(self, revision: Revision) -> tuple[Settings | None, list[StatementError]]:
+        """Its statement.toml read, or the problems that keep it from reading."""
+        blob = dict(revision.blobs).get("statement.toml", "")
+        if blob not in self.settings:
+            found, errors = attempt(lambda: settings_with_problems(self.source(revision)))
+            self.settings[blob] = found or (None, errors)
+        return self.settings[blob]
+
+    def revised(self, revision: Revision, day: date | None) -> Revised:
+        key = (revision.blobs, revision.odd, day)
+        if key not in self.read:
+            statement, errors = attempt(lambda: self._statement(revision, day))
+            says = published(statement) if statement else {}
+            self.read[key] = (statement, tuple(errors), says)
+        statement, errors, says = self.read[key]
+        return Revised(revision, self.source(revision), day, statement, errors, says)
+
+    def _statement(self, revision: Revision, day: date | None) -> Statement:
+        source = self.source(revision)
+        raise_all(
+            StatementError(source.path(name), None, f"{name} is {what}, not a file", _ODD_HINT)
+            for name, what in revision.odd
+        )
+        return statement_of(source, self.translations, day, self._settings(revision))
+
+
+_ODD_HINT = "commit the file itself in statement/, not a link to it or a submodule"
 
 
 def read_working_tree(folder: Path, cache: dict | None = None) -> Statement:
     return statement_of(SourceFiles(folder), cache)
 
 
-def statement_of(source: SourceFiles, cache: dict | None = None) -> Statement:
+def statement_of(
+    source: SourceFiles,
+    cache: dict | None = None,
+    effective: date | None = None,
+    settings_read: tuple | None = None,
+) -> Statement:
     """The statement of one revision; a problem in its settings does not keep the texts from
-    being checked too, unless it leaves no languages to check them in."""
-    settings, problems = settings_with_problems(source)
+    being checked too, unless it leaves no languages to check them in. `effective` is its date
+    as corrected in statement/corrections; `settings_read`, its settings if read before."""
+    settings, problems = settings_read or settings_with_problems(source)
     if settings is None:
         raise_all(problems)
+    if effective is not None:
+        settings = dataclasses.replace(settings, effective=effective)
     statement, errors = attempt(lambda: statement_from(source, settings, cache))
     raise_all([*problems, *errors])
     return statement
@@ -98,166 +123,259 @@ def statement_of(source: SourceFiles, cache: dict | None = None) -> Statement:
 
 def versions_of(folder: Path, history: History | None) -> tuple[Version, ...]:
     """Every published version, oldest first, and the draft of the next one if there is one."""
+    return read_versions(folder, history).versions
+
+
+@stage("history")
+def read_versions(folder: Path, history: History | None) -> Versions:
+    """The versions, with a note on each commit that was passed over."""
     if history is None or not history.revisions:
         statement = read_working_tree(folder)
         draft = history is not None
-        return _checked_summaries((Version(statement.settings.effective, statement, draft=draft),))
+        return Versions(
+            _checked_summaries((Version(statement.settings.effective, statement, draft=draft),)), ()
+        )
     marked = editorial_commits(folder)
     reader = Reader(folder, history)
-    revised = [reader.revised(revision) for revision in history.revisions]
-    _, head_errors = reader.statement(revised[-1])
-    raise_all(head_errors)  # history cannot be mended, but what is published now must read
-    good = [r for r in revised if r.settings is not None]
-    raise_all([*_backward_dates(good), *_unmarked_changes(good, marked, reader)])
-    stale = _stale(good, marked)
-    versions = [_version(good, i, stale[i], reader) for i in range(len(good)) if _is_final(good, i)]
+    corrections, unread = read_corrections(folder)
+    days, errors = corrected_dates(history.revisions, reader.day, corrections)
+    revised = [reader.revised(revision, days[revision.commit]) for revision in history.revisions]
+    raise_all([*unread, *errors, *revised[-1].errors])  # what is published now must read
+    walk = _Walk(revised, marked)
+    raise_all(walk.errors)
+    versions = walk.versions()
     if history.dirty:
-        versions = _with_draft(versions, folder, good, marked)
-    return _checked_summaries(tuple(versions))
+        versions = _with_draft(versions, folder, walk)
+    return Versions(_checked_summaries(tuple(versions)), walk.notes())
 
 
 def editorial_commits(folder: Path) -> tuple[str, ...]:
     """statement/editorial-commits: one hash a line, `#` comments, as .git-blame-ignore-revs."""
-    path = folder / EDITORIAL_FILE
-    if not path.is_file():
-        return ()
-    hashes, errors = [], []
-    for number, line in enumerate(
-        path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
-    ):
-        entry = line.split("#", 1)[0].strip().lower()
-        if entry and not HASH.fullmatch(entry):
-            hint = "write one commit hash (at least 7 hex digits) a line; comments start with #"
-            errors.append(StatementError(path, number, f"'{entry}' is not a commit hash", hint))
-        elif entry:
-            hashes.append(entry)
-    raise_all(errors)
-    return tuple(hashes)
+    return tuple(entry for _, entry in commit_lines(folder / EDITORIAL_FILE))
 
 
-def _is_final(good: list[Revised], index: int) -> bool:
-    """The newest commit carrying its date: the one whose text is published."""
-    return index == len(good) - 1 or good[index + 1].date != good[index].date
+class _Walk:
+    """The revisions that render, in the history's order, each checked against the ones it was
+    made from: its parents, or where a parent does not render, the last one before it that did."""
 
+    def __init__(self, revised: list[Revised], marked: tuple[str, ...]) -> None:
+        self.all, self.marked = revised, marked
+        self.good = [r for r in revised if r.statement is not None]
+        self.bases = _bases(revised)
+        self.by_commit = {r.revision.commit: r for r in self.good}
+        self.errors: list[StatementError] = []
+        self.seen: dict[str, frozenset[date]] = {}  # the dates before each revision, itself's too
+        self.since: dict[str, str] = {}  # the commit that set each revision's date
+        self.changed_at: dict[str, dict] = {}  # per revision: part -> index of its last change
+        self.stale: dict[str, frozenset] = {}
+        self.changing: set[str] = set()  # the commits that changed what a version says
+        for index, r in enumerate(self.good):
+            self._check(index, r)
 
-def _version(good: list[Revised], index: int, stale: frozenset, reader: Reader) -> Version:
-    """The version whose newest commit is good[index]; a commit that does not read is passed
-    over for the one before it with the same date."""
-    day = good[index].date
-    for candidate in reversed([r for r in good[: index + 1] if r.date == day]):
-        statement, _ = reader.statement(candidate)
-        if statement is not None:
-            return Version(day, statement, candidate.revision.commit, stale=stale)
-    _, errors = reader.statement(good[index])
-    raise_all(errors)
-    raise AssertionError("a revision without a statement had no errors")
+    def _check(self, index: int, r: Revised) -> None:
+        bases = [self.by_commit[c] for c in self.bases[r.revision.commit]]
+        self._check_date(r, bases)
+        editorial = _is_editorial(r.revision, self.marked)
+        changed = _changed(bases, r)
+        if changed or not bases:
+            self.changing.add(r.revision.commit)
+        if not editorial and any(b.day == r.day for b in bases) and changed:
+            self.errors.append(_guard_error(r, changed))
+        self._follow(index, r, bases, changed, editorial)
 
+    def _check_date(self, r: Revised, bases: list[Revised]) -> None:
+        seen = frozenset().union(*(self.seen[b.revision.commit] for b in bases))
+        self.seen[r.revision.commit] = seen | {r.day}
+        same = [b for b in bases if b.day == r.day]
+        self.since[r.revision.commit] = (
+            self.since[same[0].revision.commit] if same else r.revision.short
+        )
+        if not bases or same or r.day > max(seen):
+            return
+        newest = max(bases, key=lambda b: b.day)
+        day, wrong = r.day.isoformat(), newest.day.isoformat()
+        word = "reuses the earlier date" if r.day in seen else "moves the effective date back to"
+        message = f"commit {r.revision.short} {word} {day} (the version before is {wrong})"
+        hint = (
+            "effective dates only go forward: set a date after the latest version's in "
+            f"statement.toml; or, if {wrong} was a mistake, correct it without rewriting history: "
+            f"add the line '{self.since[newest.revision.commit]} {wrong} <right date> <reason>' "
+            f"to statement/{CORRECTIONS_FILE}"
+        )
+        line = setting_line(r.source, "effective")
+        self.errors.append(StatementError(r.source.path("statement.toml"), line, message, hint))
 
-def _backward_dates(good: list[Revised]) -> list[StatementError]:
-    errors, seen = [], []
-    for r in good:
-        if seen and r.date != seen[-1] and (r.date < seen[-1] or r.date in seen):
-            path = r.source.path("statement.toml")
-            word = (
-                "reuses the earlier date" if r.date in seen else "moves the effective date back to"
+    def _follow(
+        self, index: int, r: Revised, bases: list[Revised], changed: list, editorial: bool
+    ) -> None:
+        """The translated sections whose source changed later than they did. Editorial source
+        edits do not count: they change no meaning to follow."""
+        at: dict = {}
+        for base in bases:
+            for part, when in self.changed_at[base.revision.commit].items():
+                at[part] = max(at.get(part, -1), when)
+        source = r.statement.settings.source_language
+        for lang, part in changed:
+            if lang != source or not bases or not editorial:
+                at[(lang, part)] = index
+        self.changed_at[r.revision.commit] = at
+        self.stale[r.revision.commit] = _stale_in(r, at)
+
+    def versions(self) -> list[Version]:
+        """Per date, the last commit carrying it; by date. A branch's version merged in is as
+        published as one made on the main line, so none is dropped and none is reordered."""
+        carrying: dict[date, list[Revised]] = {}
+        for r in self.good:
+            carrying.setdefault(r.day, []).append(r)
+        return [
+            Version(
+                day, rs[-1].statement, rs[-1].revision.commit,
+                stale=self.stale[rs[-1].revision.commit],
+                commits=tuple(r.revision.as_commit(r.revision.commit in self.changing) for r in rs),
             )
-            message = f"commit {r.revision.short} {word} {r.date.isoformat()} (the version before is {seen[-1].isoformat()})"
-            hint = "effective dates only go forward: set a date after the latest version's in statement.toml"
-            errors.append(StatementError(path, None, message, hint))
-        elif not seen or r.date != seen[-1]:
-            seen.append(r.date)
-    return errors
+            for day, rs in sorted(carrying.items())
+        ]  # fmt: skip
+
+    def notes(self) -> tuple[str, ...]:
+        notes = [_passed_over(r) for r in self.all if r.statement is None]
+        published = {r.day for r in self.good}
+        lost = sorted({r.day for r in self.all if r.day and r.day not in published})
+        notes += [
+            f"The version of {day.isoformat()} is left out: none of its commits renders."
+            for day in lost
+        ]
+        return tuple(notes)
 
 
-def said(statement: Statement) -> dict[tuple[str, str], tuple[str, str]]:
-    """What the statement says, section by section: (language, id) -> (heading, text)."""
+def _bases(revised: list[Revised]) -> dict[str, tuple[str, ...]]:
+    """Per revision, the revisions it is judged against: for each parent, that parent if it
+    renders, else the last revision before it on its first-parent line that does."""
+    last_good: dict[str, str | None] = {}
+    bases = {}
+    for r in revised:
+        found = (last_good.get(parent) for parent in r.revision.parents)
+        bases[r.revision.commit] = tuple(dict.fromkeys(c for c in found if c))
+        parent = r.revision.parents[0] if r.revision.parents else None
+        last_good[r.revision.commit] = r.revision.commit if r.statement else last_good.get(parent)
+    return bases
+
+
+def _passed_over(r: Revised) -> str:
+    first = r.errors[0]
+    more = f" (and {len(r.errors) - 1} more)" if len(r.errors) > 1 else ""
+    return f"Passed over commit {r.revision.short}, which does not render: {first.where()}: {first.message}{more}."
+
+
+def said(statement: Statement) -> dict[tuple[str, str], tuple]:
+    """What the statement says, section by section: (language, id) -> (heading, HTML). A
+    section's classes are left out: they mark the disclosures it makes, and no page shows them."""
     return {
-        (translation.lang, section.id): (section.heading, section.text)
+        (translation.lang, section.id): (section.heading, shown(section.html))
         for translation in statement.translations
-        for section in translation.sections
+        for section in translation.parts
     }
 
 
-def _changed(old: dict, new: dict) -> list[tuple[str, str]]:
-    return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+@functools.lru_cache(maxsize=1 << 16)  # a long history shares most sections' HTML
+def shown(html: str) -> str:
+    """HTML as a browser shows it: outside <pre>, a run of white space is one space."""
+    pieces = PRE.split(html)
+    return "".join(p if p.startswith("<pre") else SPACES.sub(" ", p) for p in pieces)
+
+
+def published(statement: Statement) -> dict[tuple[str, str], object]:
+    """Everything of a version its pages show: its sections as rendered, each language's title
+    and order of sections, the facts and the publisher."""
+    parts: dict[tuple[str, str], object] = dict(said(statement))
+    for translation in statement.translations:
+        parts[(translation.lang, TITLE)] = translation.title
+        parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
+    parts[FACTS] = statement.settings.facts
+    parts[PUBLISHER] = statement.settings.publishers  # the header and footer show it
+    return parts
+
+
+def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
+    """The parts that differ from every base: a merge brings its parents' words, and only what
+    none of them said is new."""
+    if not bases:
+        return sorted(r.says)
+    keys = set(r.says).union(*(b.says for b in bases))
+    return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
+
+
+def _stale_in(r: Revised, at: dict) -> frozenset[tuple[str, str]]:
+    source = r.statement.settings.source_language
+    return frozenset(
+        (lang, sid)
+        for translation in r.statement.translations
+        if (lang := translation.lang) != source
+        for sid in (s.id for s in translation.parts)
+        if at.get((source, sid), -1) > at.get((lang, sid), -1)
+    )
 
 
 def _is_editorial(revision: Revision, marked: tuple[str, ...]) -> bool:
     return bool(revision.editorial) or any(revision.commit.startswith(entry) for entry in marked)
 
 
-def _unmarked_changes(
-    good: list[Revised], marked: tuple[str, ...], reader: Reader
-) -> list[StatementError]:
-    """The effective-date guard: new words under an old date must be marked editorial. Commits
-    whose sections' Markdown is the same but for whitespace are passed without parsing; the rest
-    are compared by what they render to."""
-    errors = []
-    for before, after in itertools.pairwise(good):
-        if after.date != before.date or _is_editorial(after.revision, marked):
-            continue
-        if before.said == after.said and before.settings_blob == after.settings_blob:
-            continue
-        (old, _), (new, _) = reader.statement(before), reader.statement(after)
-        if old is not None and new is not None and (changed := _changed(said(old), said(new))):
-            errors.append(_guard_error(after, new, changed))
-    return errors
-
-
-def _guard_error(
-    revised: Revised, statement: Statement, changed: list[tuple[str, str]]
-) -> StatementError:
-    lang, section_id = changed[0]
-    translation = statement.translation(lang)
-    line = next((s.line for s in translation.sections if s.id == section_id), None)
+def _guard_error(revised: Revised, changed: list[tuple[str, str]]) -> StatementError:
+    statement = revised.statement
+    changed = sorted(changed, key=lambda part: _reading_order(statement, part))
     by_language: dict[str, list[str]] = {}
     for changed_lang, changed_id in changed:
         by_language.setdefault(changed_lang, []).append(changed_id)
     where = "; ".join(f"{code}: {', '.join(ids)}" for code, ids in by_language.items())
-    short, day = revised.revision.short, revised.date.isoformat()
+    short, day = revised.revision.short, revised.day.isoformat()
     message = f"commit {short} changes what the statement says ({where}) but keeps the date {day}"
     hint = (
         f"either set a new effective date with a [summary] in every language in statement.toml, or mark the "
         f"commit editorial: add the trailer 'Editorial: <reason>' to its message, or add {short} to statement/{EDITORIAL_FILE}"
     )
-    return StatementError(translation.path, line, message, hint)
+    path, line = _where(revised, statement, changed[0])
+    return StatementError(path, line, message, hint)
 
 
-def _stale(good: list[Revised], marked: tuple[str, ...]) -> list[frozenset[tuple[str, str]]]:
-    """For each revision, the translated sections whose source text changed later than they did,
-    in one pass. Editorial source edits do not count: they change no meaning to follow."""
-    last_change: dict[tuple[str, str], int] = {}
-    stale = []
-    for index, revised in enumerate(good):
-        source = revised.settings.source_language
-        before = good[index - 1].said if index else {}
-        for lang, section_id in _changed(before, revised.said):
-            if lang != source or index == 0 or not _is_editorial(revised.revision, marked):
-                last_change[(lang, section_id)] = index
-        stale.append(frozenset(
-            (lang, sid) for lang, sid in revised.said
-            if lang != source and last_change.get((source, sid), -1) > last_change.get((lang, sid), -1)
-        ))  # fmt: skip
-    return stale
+def _reading_order(statement: Statement, part: tuple[str, str]) -> tuple[int, int, str]:
+    """Languages in their order, the settings last; in each, the title, the sections, the order."""
+    langs = [t.lang for t in statement.translations]
+    lang, name = part
+    if lang not in langs:
+        return (len(langs), 0, name)
+    sections = [s.id for s in statement.translation(lang).parts]
+    place = -1 if name == TITLE else sections.index(name) if name in sections else len(sections)
+    return (langs.index(lang), place, name)
 
 
-def _with_draft(
-    versions: list[Version], folder: Path, good: list[Revised], marked: tuple[str, ...]
-) -> list[Version]:
+def _where(
+    revised: Revised, statement: Statement, part: tuple[str, str]
+) -> tuple[Path, int | None]:
+    lang, name = part
+    if lang not in {t.lang for t in statement.translations}:
+        return revised.source.path("statement.toml"), None
+    translation = statement.translation(lang)
+    line = (
+        1 if name == TITLE else translation.by_id[name].line if name in translation.by_id else None
+    )
+    return translation.path, line
+
+
+def _effective_line(folder: Path) -> int | None:
+    return setting_line(SourceFiles(folder), "effective")  # where the date is fixed
+
+
+def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Version]:
     draft = read_working_tree(folder)
     day, last = draft.settings.effective, versions[-1]
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml"
-        raise StatementError(folder / "statement.toml", None, message, hint)
-    said_now = {
-        (t.lang, sid): f
-        for t in draft.translations
-        for sid, f in section_fingerprints(read_text(t.path, t.path.name)).items()
-    }
-    working = Revised(Revision("", "", ()), SourceFiles(folder), draft.settings, said_now, "")
-    stale = _stale([*good, working], marked)[-1]
-    version = Version(day, draft, None, draft=True, stale=stale)
+        raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
+    head = walk.good[-1]
+    working = Revised(Revision("", "", ()), SourceFiles(folder), day, draft, (), published(draft))
+    walk.changed_at[""] = {}  # the draft is judged against the head, as a commit would be
+    walk._follow(len(walk.good), working, [head], _changed([head], working), False)
+    version = Version(day, draft, None, draft=True, stale=walk.stale[""])
     return [*versions[:-1], version] if day == last.date else [*versions, version]
 
 

@@ -27,19 +27,20 @@ class StatementRepo:
         self.statement = root / "statement"
         self.clock = 0
 
-    def git(self, *args: str) -> str:
+    def git(self, *args: str, when: str | None = None) -> str:
+        """Run git; its commits dated `when` (ISO 8601), else by the fixture's own clock."""
         self.clock += 1
-        when = _date(self.clock)
+        when = when or _date(self.clock)
         env = {**os.environ, **IDENTITY, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
         done = subprocess.run(
             ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
         )
         return done.stdout.strip()
 
-    def commit(self, message: str) -> str:
-        """Commit everything in the work tree; the commit's full hash."""
+    def commit(self, message: str, when: str | None = None) -> str:
+        """Commit everything in the work tree (dated `when`, if given); the commit's full hash."""
         self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
+        self.git("commit", "-q", "-m", message, when=when)
         return self.git("rev-parse", "HEAD")
 
     def edit(self, name: str, old: str, new: str) -> None:

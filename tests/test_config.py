@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import read_settings
+from generator.config import read_settings, settings_with_problems, statement_settings
 from generator.errors import StatementError, flatten
 from generator.model import Publisher
 
@@ -96,7 +96,8 @@ def test_a_bom_and_crlf_line_ends_are_accepted(settings_file):
 def test_toml_syntax_error_names_its_line(settings_file, edit):
     edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
     error = only_problem(settings_file)
-    assert error.message.startswith("TOML syntax error")
+    assert error.message == "this text has no closing quote"
+    assert error.hint == 'end it on the same line with a quote: source_language = "nl"'
     assert error.line == line_of(settings_file, "source_language =")
     assert "(at line" not in error.message
 
@@ -112,13 +113,15 @@ def test_an_impossible_date_is_a_syntax_error_with_a_date_hint(settings_file, ed
     edit(settings_file, "effective = 2021-02-23", "effective = 2021-02-30")
     error = only_problem(settings_file)
     assert error.line == line_of(settings_file, "effective =")
-    assert "date that exists" in error.hint
+    assert error.message == "2021-02-30 is not a date that exists"
+    assert "write a real day, as YYYY-MM-DD" in error.hint
 
 
 def test_a_quoted_date_is_refused(settings_file, edit):
     edit(settings_file, "effective = 2021-02-23", 'effective = "2021-02-23"')
     error = only_problem(settings_file)
-    assert error.message == "'effective' must be a date, not '2021-02-23'"
+    assert error.message == "the date is in quotes, which makes it text"
+    assert error.hint == "remove the quotes: effective = 2021-02-23"
     assert error.line == line_of(settings_file, "effective =")
 
 
@@ -228,3 +231,33 @@ def test_missing_settings_file(tmp_path):
     error = only_problem(tmp_path / "statement.toml")
     assert error.path == tmp_path / "statement.toml"
     assert "missing" in error.message
+
+
+def test_every_toml_mistake_is_said_at_once_and_the_rest_still_read(settings_file, edit):
+    edit(settings_file, "[facts]\n", '[facts]\ncity = Almere\nkvk "56150075"\n')
+    edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
+    settings, errors = statement_settings(settings_file)
+    assert [(e.line, e.message) for e in errors] == [
+        (line_of(settings_file, "source_language ="), "this text has no closing quote"),
+        (line_of(settings_file, "city = Almere"), "the value of 'city' is not in quotes"),
+        (line_of(settings_file, 'kvk "5615'), "'kvk' has no = before its value"),
+    ]
+    # read as they were meant: the texts are checked against these in the same run
+    assert settings.source_language == "nl"
+    assert dict(settings.facts)["city"] == "Almere" and dict(settings.facts)["kvk"] == "56150075"
+
+
+def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(settings_file):
+    from generator.files import SourceFiles
+
+    text = settings_file.read_text(encoding="utf-8")
+    start, end = text.index("[languages.nl]"), text.index("[facts]")
+    text = text[:start] + "languages = [nl, en]\n\n" + text[end:]
+    source = SourceFiles(
+        settings_file.parent, {"statement.toml": text.encode(), "nl.md": b"", "en.md": b""}
+    )
+    settings, errors = settings_with_problems(source)
+    assert [(e.line, e.message) for e in errors] == [
+        (text[:start].count("\n") + 1, "the value of 'languages' is not in quotes")
+    ]
+    assert [(lang.code, lang.locale) for lang in settings.languages] == [("nl", "nl"), ("en", "en")]

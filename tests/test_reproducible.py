@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -167,6 +168,10 @@ def without_commits(index: bytes) -> dict:
     return data
 
 
+def without_times(feed: bytes) -> bytes:
+    return re.sub(rb"<(published|updated)>[^<]*</", rb"<\1></", feed)
+
+
 @pytest.mark.parametrize("zone", ["Pacific/Pago_Pago", "Pacific/Kiritimati"])
 def test_commit_dates_in_any_time_zone_never_move_an_effective_date(tmp_path, zone) -> None:
     # 23:30 at UTC-11 is the next day in UTC and two days later at UTC+14; 00:30 at UTC+14 is the
@@ -195,11 +200,15 @@ def test_commit_dates_in_any_time_zone_never_move_an_effective_date(tmp_path, zo
         assert f'<time datetime="2022-03-01">{words}</time>' in page
         assert '<meta name="dcterms.created" content="2022-03-01T00:00:00Z">' in page
         feed = late_site[f"{lang}/feed.xml"].decode("utf-8")
-        assert "<updated>2022-03-01T00:00:00Z</updated>" in feed
-        assert "<updated>2021-02-23T00:00:00Z</updated>" in feed
-    # the two histories differ in their commits' dates, so in their hashes, and in nothing else
+        assert "<published>2022-03-02T10:30:00Z</published>" in feed  # committed, in UTC
+    assert "In force from 1 March 2022." in late_site["en/feed.xml"].decode("utf-8")
+    # the two histories differ in their commits' dates, so in their hashes and the feeds' times of
+    # publication, and in nothing else
     assert set(late_site) == set(early_site)
-    assert {p for p in late_site if late_site[p] != early_site[p]} == {"statement.json"}
+    differ = {p for p in late_site if late_site[p] != early_site[p]}
+    assert differ == {"statement.json", "nl/feed.xml", "en/feed.xml"}
+    for feed in ("nl/feed.xml", "en/feed.xml"):
+        assert without_times(late_site[feed]) == without_times(early_site[feed])
     assert without_commits(late_site["statement.json"]) == without_commits(
         early_site["statement.json"]
     )

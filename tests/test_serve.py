@@ -4,18 +4,20 @@ the preview, its findings banner, rebuilds on save, errors and the recovery afte
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_CACHE, run_build, site_files
+from conftest import REPO, SHARED_CACHE, run_build, site_files
 from repos import StatementRepo, make_repo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,17 +63,27 @@ def start(root: Path, port: int, log: Path) -> subprocess.Popen:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True)
 
 
+def started(repo: StatementRepo, log: Path) -> Preview:
+    """A preview listening on a free port. The port is free when asked for, but another process
+    may take it before the preview binds it: then the preview says so, and another is tried."""
+    for _ in range(5):
+        port = free_port()
+        process = start(repo.root, port, log)
+        preview = Preview(f"http://127.0.0.1:{port}", repo, process, log)
+        deadline = time.monotonic() + PATIENCE
+        while "Preview at" not in preview.terminal() and process.poll() is None:
+            assert time.monotonic() < deadline, preview.terminal()
+            time.sleep(0.1)
+        if process.poll() is None:
+            return preview
+        assert f"port {port} is already in use" in preview.terminal(), preview.terminal()
+    raise AssertionError("no free port in five tries")
+
+
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Preview]:
-    repo = make_repo(tmp_path / "project")
-    port, log = free_port(), tmp_path / "terminal.txt"
-    process = start(repo.root, port, log)
-    preview = Preview(f"http://127.0.0.1:{port}", repo, process, log)
-    deadline = time.monotonic() + PATIENCE
-    while "Preview at" not in preview.terminal():
-        assert process.poll() is None, preview.terminal()
-        assert time.monotonic() < deadline, preview.terminal()
-        time.sleep(0.1)
+    preview = started(make_repo(tmp_path / "project"), tmp_path / "terminal.txt")
+    process = preview.process
     try:
         yield preview
     finally:
@@ -88,7 +100,9 @@ def test_the_preview_shows_the_statement_with_the_checks_findings(preview: Previ
     assert "Wij bewaren uw persoonsgegevens niet langer dan nodig" in page
     banner = page.split('<div class="preview-banner"', 1)[1].split("</div>", 1)[0]
     assert "statement check finds 3 error(s), 2 warning(s)" in banner
-    assert "&#x27;complaint&#x27;" in banner and "&#x27;right_portability&#x27;" in banner
+    assert ": complaint)" in banner and ": right_portability)" in banner
+    assert "Autoriteit Persoonsgegevens" in banner
+    assert ".pdf" not in page  # the preview makes no PDF, and links to none
     assert "livereload(" in page  # mkdocs' reload script, which the preview's policy lets run
     assert "script-src 'unsafe-inline'; connect-src 'self'" in page
     assert preview.get("/") and "Preview at http://127.0.0.1:" in preview.terminal()
@@ -121,17 +135,59 @@ def test_the_published_build_never_carries_the_preview(preview: Preview) -> None
             assert mark not in data, f"{mark!r} in {path}"
 
 
-def test_a_busy_port_is_said_in_plain_words(tmp_path: Path) -> None:
+def test_a_path_with_a_null_byte_is_not_found_not_a_traceback(preview: Preview) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        preview.get("/%00")
+    assert refused.value.code == 404
+    assert preview.get("/nl/")  # still serving
+    assert "Traceback" not in preview.terminal() and "500" not in preview.terminal()
+
+
+def test_a_rebuild_that_cannot_read_the_history_shows_why(preview: Preview) -> None:
+    repo = preview.repo
+    first = repo.git("rev-parse", "HEAD:statement/nl.md")
+    repo.edit("nl.md", OLD, NEW)
+    repo.commit("Wording\n\nEditorial: a clearer retention period")
+    preview.until("/nl/", lambda page: NEW in page)
+    (repo.root / ".git" / "objects" / first[:2] / first[2:]).unlink()  # the old text, lost
+    (repo.statement / "nl.md").touch()
+    page = preview.until("/nl/", lambda page: "preview-failed" in page)
+    said = "git could not read the history of statement/: an object git keeps is missing or damaged"
+    assert said in page and said in preview.terminal()
+    assert NEW in page  # the last good build, under the banner
+    assert "Traceback" not in preview.terminal()
+
+
+def test_a_busy_port_makes_the_preview_take_the_next_free_one_and_say_so(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "project")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         log = tmp_path / "terminal.txt"
-        assert start(repo.root, port, log).wait(timeout=PATIENCE) == 1
+        process = start(repo.root, port, log)
+        try:
+            deadline = time.monotonic() + PATIENCE
+            while "Preview at" not in log.read_text(encoding="utf-8"):
+                assert process.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=10)
     said = log.read_text(encoding="utf-8")
-    assert f"port {port} is already in use" in said
-    assert f"statement serve --port {port + 1}" in said and "Traceback" not in said
+    taken = int(re.search(r"Preview at http://127\.0\.0\.1:(\d+)/", said).group(1))
+    assert port < taken < port + 20
+    assert f"Port {port} is in use (by another preview, or the guide?): using {taken}." in said
+    assert "Traceback" not in said
+
+
+def test_the_guide_and_the_preview_want_different_ports() -> None:
+    from generator.cli import serve
+
+    guide = re.search(r"^dev_addr: 127\.0\.0\.1:(\d+)$", (REPO / "mkdocs.yml").read_text(), re.M)
+    preview = next(p.default for p in serve.params if p.name == "port")
+    assert guide and int(guide.group(1)) != preview == 8000
 
 
 def test_the_open_page_reloads_itself_after_a_save(preview: Preview) -> None:

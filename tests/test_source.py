@@ -233,9 +233,92 @@ def test_the_text_must_start_with_a_title(problems):
     ]
 
 
-def test_text_between_title_and_first_section(problems):
-    [error] = problems("# Privacy policy\n\nInleiding.\n\n## B {#b}\n\nTekst.\n")
-    assert (error.line, error.message) == (3, "text between the title and the first section")
+def test_text_between_title_and_first_section_is_the_introduction(read):
+    translation = read(
+        "# Privacy policy\n\nInleiding, zie [B](#b).\n\nMeer.\n\n## B {#b}\n\nTekst.\n"
+    )
+    intro = translation.intro
+    assert (intro.id, intro.heading, intro.line) == ("page-intro", "Privacy policy", 3)
+    assert intro.html == '<p>Inleiding, zie <a href="#b">B</a>.</p>\n<p>Meer.</p>\n'
+    assert intro.blocks == ("Inleiding, zie B.", "Meer.")
+    assert [part.id for part in translation.parts] == ["page-intro", "b"]
+    assert [section.id for section in translation.sections] == ["b"]
+
+
+def test_a_text_without_introduction_has_none(read):
+    translation = read(one_section("Tekst."))
+    assert translation.intro is None and translation.parts == translation.sections
+
+
+def test_a_problem_in_the_introduction_is_reported_on_its_line(problems):
+    [error] = problems("# Privacy policy\n\nInleiding\nmet {{nergens}}.\n\n## B {#b}\n\nTekst.\n")
+    assert (error.line, error.message) == (4, "unknown fact {{nergens}}")
+
+
+def test_sub_headings_get_anchors_of_their_section_and_words(read):
+    body = (
+        "Tekst.\n\n### Hoe lang?\n\nA.\n\n#### Über {{publisher.name}}\n\nB.\n\n### Hoe lang?\n\nC."
+    )
+    html = read(one_section(body)).sections[0].html
+    assert '<h3 id="retention-hoe-lang">Hoe lang?</h3>' in html
+    assert '<h4 id="retention-uber-ems-nederland-b-v">Über EMS Nederland B.V.</h4>' in html
+    assert '<h3 id="retention-hoe-lang-2">Hoe lang?</h3>' in html  # unique on the page
+
+
+def test_a_sub_heading_keeps_its_anchor_when_other_sections_change(read):
+    sub = "## B {#b}\n\nTekst.\n\n### Termijn\n\nX.\n"
+    alone = read(f"# T\n\n{sub}").sections[0].html
+    after = read(f"# T\n\n## A {{#a}}\n\nA.\n\n### Termijn\n\nY.\n\n{sub}").sections[1].html
+    assert alone == after and 'id="b-termijn"' in after
+
+
+def test_links_to_sub_headings_are_valid(read, problems):
+    text = "# T\n\nZie [x](#b-termijn).\n\n## B {#b}\n\n[y](#b-termijn)\n\n### Termijn\n\nX.\n"
+    assert read(text).intro.html == '<p>Zie <a href="#b-termijn">x</a>.</p>\n'
+    [error] = problems(text.replace("(#b-termijn)", "(#b-termijnen)", 1))
+    assert (error.line, error.message) == (3, "the link #b-termijnen goes to no section")
+
+
+def test_a_sub_heading_anchor_may_not_be_a_section_id(problems):
+    text = "# T\n\n## A {#a}\n\nA.\n\n### B\n\nX.\n\n## AB {#a-b}\n\nY.\n"
+    [error] = problems(text)
+    assert (error.line, error.message) == (7, "the sub-heading's anchor #a-b is also a section id")
+
+
+def test_a_gfm_table_is_rendered(read):
+    body = "| Doel | Termijn |\n| :--- | ---: |\n| Vragen | een `jaar` |"
+    section = read(one_section(body)).sections[0]
+    assert "<table>" in section.html and '<th style="text-align:left">Doel</th>' in section.html
+    assert '<td style="text-align:right">een <code>jaar</code></td>' in section.html
+    assert section.blocks == ("Doel", "Termijn", "Vragen", "een jaar")
+
+
+def test_a_fact_in_a_link_target_is_its_value(read):
+    body = "Mail [{{publisher.email}}](mailto:{{publisher.email}}) of [de site](https://{{publisher.website}}/privacy)."
+    html = read(one_section(body)).sections[0].html
+    assert html == (
+        '<p>Mail <a href="mailto:info@ems.claims">info@ems.claims</a> of '
+        '<a href="https://www.ems-csp.com/privacy">de site</a>.</p>\n'
+    )  # one link, not a link in a link, and no %7B%7B in the address
+
+
+def test_a_fact_in_a_link_target_is_checked_like_any_link(problems):
+    body = "Zie [x](mailto:{{nergens}}) en [y]({{publisher.website}})."
+    assert [(error.line, error.message) for error in problems(one_section(body))] == [
+        (5, "the link 'www.ems-csp.com' is not allowed"),
+        (5, "unknown fact {{nergens}}"),
+    ]
+
+
+def test_another_systems_tag_is_refused_not_published(problems):
+    [error] = problems(one_section("Tekst.\n\nBel ons: {{ site.data.contact }}."))
+    assert (error.line, error.message) == (7, "{{ site.data.contact }} is not a fact")
+    assert "publisher." in error.hint and "\\{" in error.hint
+
+
+def test_braces_written_as_text_stay_text(read):
+    html = read(one_section("Zo: \\{\\{ site.x }} en `{{ y.z }}`.")).sections[0].html
+    assert html == "<p>Zo: {{ site.x }} en <code>{{ y.z }}</code>.</p>\n"
 
 
 def test_a_section_without_text(problems):
@@ -280,7 +363,10 @@ def test_a_translation_in_another_order_is_refused(tmp_path, settings, edit):
     [error] = _statement_problems(folder, settings)
     assert error.path == folder / "en.md"
     assert error.line == 52
-    assert error.message == "section 5 should be 'retention' as in nl.md, but is 'recipients'"
+    assert error.message == "the section 'recipients' is out of order: nl.md has 'retention' here"
+    assert (
+        error.hint == "put the sections in the order of nl.md: after 'purposes' comes 'retention'"
+    )
 
 
 def test_a_translation_missing_its_last_section_is_refused(tmp_path, settings):
@@ -291,7 +377,8 @@ def test_a_translation_missing_its_last_section_is_refused(tmp_path, settings):
     (folder / "en.md").write_text(en[: en.index("## Contact")], encoding="utf-8")
     [error] = _statement_problems(folder, settings)
     assert error.path == folder / "en.md"
-    assert error.message == "section 10 should be 'contact' as in nl.md, but is the end of the file"
+    assert error.message == "the section 'contact' is missing (in nl.md it comes after 'changes')"
+    assert error.hint.startswith("add it at the end of the file, translated from nl.md line ")
 
 
 def test_a_bom_and_crlf_give_the_same_sections(tmp_path, settings, statement):
@@ -341,3 +428,36 @@ def test_a_section_read_before_is_reused_wherever_it_moves() -> None:
     assert (
         reused.section("retention").line == text[: text.index("## Bewaartermijn")].count("\n") + 5
     )
+
+
+def test_a_mistyped_id_is_said_together_with_the_texts_other_mistakes(tmp_path, settings):
+    folder = tmp_path / "statement"
+    folder.mkdir()
+    nl = (REPO / "statement" / "nl.md").read_text(encoding="utf-8")
+    en = (REPO / "statement" / "en.md").read_text(encoding="utf-8")
+    (folder / "nl.md").write_text(
+        nl.replace("KVK {{publisher.registration.number}}", "KVK {{kvk_nr}}"), encoding="utf-8"
+    )
+    en = en.replace("{#retention ", "{#retentoin ").replace("## Security", "## Safety <b>")
+    (folder / "en.md").write_text(
+        en.replace("## Contact {#contact", "## Contact {#contacts"), "utf-8"
+    )
+    errors = sorted(_statement_problems(folder, settings), key=lambda e: (e.path, e.line))
+    assert [(error.path.name, error.message) for error in errors] == [
+        ("en.md", "the id 'retentoin' differs from 'retention' in nl.md (line 52)"),
+        ("en.md", "raw HTML is not allowed"),
+        ("en.md", "the id 'contacts' differs from 'contact' in nl.md (line 94)"),
+        ("nl.md", "unknown fact {{kvk_nr}}"),
+    ]
+    assert (
+        errors[0].hint == "write {#retention} as nl.md does"
+    )  # not in git: who changed is unknown
+
+
+def test_a_fact_with_spaces_in_a_link_address_is_refused(problems):
+    [error] = problems(one_section("Mail [ons](mailto:{{ publisher.email }})."))
+    assert (error.line, error.message) == (
+        5,
+        "{{ publisher.email }} in a link's address is written with spaces",
+    )
+    assert "{{publisher.email}}" in error.hint

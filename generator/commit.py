@@ -1,0 +1,122 @@
+"""`statement commit`: statement/ committed as a typo fix or as a new version, with the message
+the build expects, for an editor who does not know git's trailers.
+
+It runs the very commands the guide shows beside it, `git add` and
+`git commit -m "Editorial change: typo" -m "Editorial: typo" -- statement`, through the git
+command line (history.py reads the history through gitpython; nothing here reads it).
+Only statement/ is committed, whatever else is staged; a statement that does not read, or a
+date that does not fit the kind of commit, is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .config import SETTINGS, setting_line
+from .errors import StatementError
+from .files import SourceFiles
+from .release import last_version
+from .timeline import BACKDATED
+from .versions import read_working_tree
+
+TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
+
+
+@dataclass(frozen=True)
+class Committed:
+    short: str  # the new commit's short hash
+    subject: str
+    trailer: str  # "Editorial: …" and/or "Backdated: …" lines, or ""
+    day: date  # the effective date the commit carries
+
+
+def commit(
+    root: Path, reason: str | None, message: str | None = None, backdated: str | None = None
+) -> Committed:
+    """Commit statement/: as an editorial change when there is a reason, else as a new version;
+    `backdated` is the reason a new version applies from a day before today."""
+    folder = root / "statement"
+    _require_changes(root)
+    statement = read_working_tree(folder)  # a statement that does not build is not committed
+    day, last = statement.settings.effective, last_version(root)
+    trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
+    if reason is not None:
+        reason = _one_line(reason, root)
+        _require_same_date(folder, day, last and last.date)
+        subject, trailers = (
+            message or f"Editorial change: {reason}",
+            [f"{TRAILER}: {reason}", *trailers],
+        )
+    else:
+        _require_new_date(folder, day, last and last.date, bool(trailers))
+        subject = message or f"The version of {day.isoformat()}"
+    _git(root, "add", "--all", "--", "statement")
+    paragraphs = [subject, "\n".join(trailers)] if trailers else [subject]
+    _git(root, "commit", "--quiet", *(f"--message={p}" for p in paragraphs), "--", "statement")
+    return Committed(
+        _git(root, "rev-parse", "--short=7", "HEAD"), subject, "\n".join(trailers), day
+    )
+
+
+def _require_changes(root: Path) -> None:
+    if not _git(root, "status", "--porcelain", "--untracked-files=all", "--", "statement"):
+        hint = "edit the text first; bin/statement diff shows what changed since the last version"
+        raise StatementError(root / "statement", None, "there is nothing to commit", hint)
+
+
+def _one_line(reason: str, root: Path) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        hint = 'say in a few words why the meaning stays the same: --editorial "typo"'
+        raise StatementError(root / "statement", None, "the editorial reason is empty", hint)
+    return reason
+
+
+def _require_same_date(folder: Path, day: date, last: date | None) -> None:
+    if last is None or day == last:
+        return
+    message = f"the date changed to {day.isoformat()}: a new date is a new version, not an editorial change"
+    hint = f"commit it as a new version, bin/statement commit --version, or set effective back to {last.isoformat()}"
+    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+
+
+def _require_new_date(folder: Path, day: date, last: date | None, backdated: bool) -> None:
+    if last is not None and day <= last:
+        message = f"a new version needs a date after the last version's, {last.isoformat()}"
+        hint = (
+            "set it and reset the summary with bin/statement release --date YYYY-MM-DD; "
+            'a change that keeps the meaning is committed with --editorial "reason" instead'
+        )
+        raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+    if last is not None and day < date.today() and not backdated:
+        message = f"the new version's date {day.isoformat()} is before today"
+        hint = (
+            "a version cannot apply before anyone could read it: set a date from today on, or "
+            'say why it must apply from that day: bin/statement commit --version --backdated "reason"'
+        )
+        raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+
+
+def _effective_line(folder: Path) -> int | None:
+    return setting_line(SourceFiles(folder), "effective")
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    if done.returncode == 0:
+        return done.stdout.strip()
+    said = done.stderr.strip()
+    if "Please tell me who you are" in said or "empty ident" in said:
+        hint = (
+            'tell it once: git config --global user.name "Your Name", and user.email the same way'
+        )
+        raise StatementError(root, None, "git does not know your name and e-mail yet", hint)
+    if "not a git repository" in said:
+        hint = "keep the project in git: git init, then bin/statement commit --version"
+        raise StatementError(root, None, "the project is not a git repository", hint)
+    message = f"git {args[0]} failed: {said.splitlines()[-1] if said else done.returncode}"
+    hint = "commit with git itself, as the guide shows, to see all that git says"
+    raise StatementError(root, None, message, hint)

@@ -1,0 +1,118 @@
+"""statement/corrections: a wrong effective date that was committed, corrected without rewriting
+history; and the hash lists both it and statement/editorial-commits are made of.
+
+    # commit   wrong date  right date  reason
+    1a2b3c4    2202-03-01  2022-03-01  typed 2202 for 2022 in release --date
+
+The correction holds for that commit and for every later one that kept the wrong date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import StatementError, raise_all
+from .history import Revision
+
+CORRECTIONS_FILE = "corrections"
+HASH = re.compile(r"[0-9a-f]{7,40}")
+HASH_HINT = "write one commit hash (at least 7 hex digits) a line; comments start with #"
+CORRECTION_HINT = (
+    "write a line as: commit wrong-date right-date reason, "
+    "such as 1a2b3c4 2202-03-01 2022-03-01 typed 2202 for 2022"
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    commit: str  # a hash or the start of one
+    wrong: date
+    right: date
+    reason: str
+    path: Path
+    line: int
+
+
+def entries(path: Path) -> list[tuple[int, str]]:
+    """The lines of a hash list that say something: (line number, text), comments left out."""
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(lines, 1)]
+    return [(number, entry) for number, entry in found if entry]
+
+
+def commit_lines(path: Path) -> list[tuple[int, str]]:
+    """A file of commit hashes, one a line, `#` comments, as .git-blame-ignore-revs."""
+    errors = [
+        StatementError(path, number, f"'{entry}' is not a commit hash", HASH_HINT)
+        for number, entry in entries(path)
+        if not HASH.fullmatch(entry.lower())
+    ]
+    raise_all(errors)
+    return [(number, entry.lower()) for number, entry in entries(path)]
+
+
+def read_corrections(folder: Path) -> tuple[tuple[Correction, ...], list[StatementError]]:
+    """The corrections that read, and the problems of the lines that do not."""
+    path = folder / CORRECTIONS_FILE
+    found, errors = [], []
+    for number, entry in entries(path):
+        try:
+            found.append(_correction(entry, path, number))
+        except StatementError as error:
+            errors.append(error)
+    return tuple(found), errors
+
+
+def _correction(entry: str, path: Path, number: int) -> Correction:
+    fields = entry.split(None, 3)
+    if len(fields) < 4 or not HASH.fullmatch(fields[0].lower()):
+        raise StatementError(path, number, f"'{entry}' is not a correction", CORRECTION_HINT)
+    try:
+        wrong, right = date.fromisoformat(fields[1]), date.fromisoformat(fields[2])
+    except ValueError:
+        raise StatementError(
+            path, number, f"'{entry}' does not give two dates as YYYY-MM-DD", CORRECTION_HINT
+        ) from None
+    return Correction(fields[0].lower(), wrong, right, fields[3], path, number)
+
+
+def corrected_dates(
+    revisions: tuple[Revision, ...],
+    day_of: Callable[[Revision], date | None],
+    corrections: tuple[Correction, ...],
+) -> tuple[dict[str, date | None], list[StatementError]]:
+    """Each commit's effective date, corrected: a correction holds from its commit on, along
+    every line of history that keeps the wrong date."""
+    days: dict[str, date | None] = {}
+    active: dict[str, frozenset[Correction]] = {}
+    met: dict[Correction, date | None] = {}
+    for revision in revisions:
+        day = day_of(revision)
+        own = {c for c in corrections if revision.commit.startswith(c.commit)}
+        met |= {c: day for c in own}
+        inherited = frozenset().union(*(active.get(p, frozenset()) for p in revision.parents))
+        holding = frozenset(c for c in own | inherited if c.wrong == day)
+        active[revision.commit] = holding
+        days[revision.commit] = min((c.right for c in holding), default=day)
+    return days, [error for c in corrections if (error := _unmet(c, met))]
+
+
+def _unmet(correction: Correction, met: dict[Correction, date | None]) -> StatementError | None:
+    if correction not in met:
+        message = f"commit {correction.commit} is not in the history of statement/"
+        hint = "name a commit that changed statement/: git log --oneline -- statement/"
+    elif met[correction] != correction.wrong:
+        day = met[correction].isoformat() if met[correction] else "no date"
+        message = (
+            f"commit {correction.commit} has the date {day}, not {correction.wrong.isoformat()}"
+        )
+        hint = "the wrong date is the one the commit set in statement.toml"
+    else:
+        return None
+    return StatementError(correction.path, correction.line, message, hint)

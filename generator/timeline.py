@@ -1,0 +1,141 @@
+"""Time: the day a build is for, and what each version is on that day.
+
+On the build's day a version is archived (a later one has taken effect), current (in force) or
+upcoming (dated after the day). The day is read once per build, in the statement's own time zone,
+so that the same source on the same day gives the same site: publishing an upcoming version ahead
+of its date, and making it current on the day, takes nothing but a build each day. A version's
+commits tell when it was published, whether its date was set in the past (backdated), and the
+corrections made to it after it took effect.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .errors import StatementError
+from .files import SourceFiles
+from .model import Commit, Publication, Version
+
+EPOCH = "SOURCE_DATE_EPOCH"
+BACKDATED = "Backdated"
+
+
+def build_day(timezone: str, given: date | None = None, environ: Mapping = os.environ) -> date:
+    """The day the site is built for: `given` (--today), else SOURCE_DATE_EPOCH, else the
+    system clock, as a date in the statement's time zone."""
+    if given is not None:
+        return given
+    zone = ZoneInfo(timezone)
+    epoch = environ.get(EPOCH)
+    if epoch is None:
+        return datetime.now(zone).date()
+    try:
+        return datetime.fromtimestamp(int(epoch), zone).date()
+    except (ValueError, OverflowError, OSError):
+        hint = f"set {EPOCH} to whole seconds since 1970 (git log -1 --format=%ct), or unset it; or give the day with --today YYYY-MM-DD"
+        message = f"{EPOCH} is not a moment in time: {epoch!r}"
+        raise StatementError(Path(EPOCH), None, message, hint) from None
+
+
+def local_day(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An editorial correction of a version made after it took effect."""
+
+    day: date
+    reason: str  # its `Editorial:` trailer; "" when it was marked in statement/editorial-commits
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a version is on the build's day, as its page says it."""
+
+    kind: str  # "archived", "current" or "upcoming"
+    last_day: date | None  # an archived version's last day in force
+    announced: Version | None  # the next version to take effect, announced by the current one
+    amendments: tuple[Amendment, ...]
+
+
+def standing(publication: Publication, version: Version) -> Standing:
+    current = publication.current
+    following = publication.after(version)
+    timezone = publication.settings.timezone
+    if publication.is_upcoming(version):
+        return Standing("upcoming", None, None, amendments(version, timezone))
+    if version.date < current.date:
+        last_day = date.fromordinal(following.date.toordinal() - 1)
+        return Standing("archived", last_day, None, amendments(version, timezone))
+    announced = following if following and publication.is_upcoming(following) else None
+    return Standing("current", None, announced, amendments(version, timezone))
+
+
+def amendments(version: Version, timezone: str) -> tuple[Amendment, ...]:
+    """The corrections committed on or after the day the version took effect: each commit that
+    carries its date, but the first (which published it)."""
+    found = []
+    for commit in version.commits[1:]:
+        if (
+            commit.changed
+            and commit.committed
+            and (day := local_day(commit.committed, timezone)) >= version.date
+        ):
+            found.append(Amendment(day, commit.editorial))
+    return tuple(found)
+
+
+def published(version: Version) -> datetime | None:
+    """When the version was published: the commit that first carried its date."""
+    return version.commits[0].committed if version.commits else None
+
+
+def updated(version: Version) -> datetime | None:
+    """When its text last changed: the newest commit carrying its date that changed it."""
+    changed = [commit for commit in version.commits if commit.changed]
+    return changed[-1].committed if changed else published(version)
+
+
+def atom_time(moment: datetime | None, fallback: date) -> str:
+    """An Atom date, in UTC; a version without commits (no git) is stamped with its date."""
+    if moment is None:
+        return f"{fallback.isoformat()}T00:00:00Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def backdated(versions: tuple[Version, ...]) -> list[StatementError]:
+    """Versions dated before the day their date was first committed, with no reason given in a
+    `Backdated:` trailer of any commit carrying the date. The day is the committer's own (a
+    version committed on its day anywhere in the world is not backdated). The first version is
+    exempt: it records a statement that was already in force before its history here began."""
+    errors = []
+    for version in versions[1:]:
+        first = version.commits[0] if version.commits else None
+        if first is None or first.committed is None:
+            continue
+        committed_on = first.committed.date()
+        if version.date < committed_on and not any(c.backdated for c in version.commits):
+            errors.append(_backdated_error(version, first, committed_on))
+    return errors
+
+
+def _backdated_error(version: Version, first: Commit, committed_on: date) -> StatementError:
+    folder = version.statement.translations[0].path.parent
+    where = SourceFiles(folder, None, first.id[:7]).path("statement.toml")
+    day, on = version.date.isoformat(), committed_on.isoformat()
+    message = (
+        f"commit {first.id[:7]} dates a new version {day}, before the day it was committed, {on}"
+    )
+    hint = (
+        f"a version cannot apply before anyone could read it: set a date from {on} on; or, if it "
+        f"must apply from {day}, say why in a trailer '{BACKDATED}: <reason>' in that commit's "
+        "message (git commit --amend), or, once it is shared, in the message of a next commit "
+        "under statement/ that keeps the date"
+    )
+    return StatementError(where, None, message, hint)

@@ -1,0 +1,140 @@
+"""`statement commit`: a typo fix or a new version committed with the message the build expects,
+in a real git repository; the build then publishes what the editor meant."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import run_build
+from repos import IDENTITY, StatementRepo, make_repo
+
+from generator.cli import main
+
+TYPO = ("Wij bewaren uw persoonsgegevens", "Wij bewaren uw persoonsgegevenss")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StatementRepo:
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    return make_repo(tmp_path / "project")
+
+
+def statement(repo: StatementRepo, *args: str):
+    return CliRunner().invoke(main, ["commit", "--root", str(repo.root), *args])
+
+
+def test_a_typo_fix_is_committed_with_the_editorial_trailer_and_keeps_the_date(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    (repo.root / "notes.txt").write_text("not the statement's\n", encoding="utf-8")
+    repo.git("add", "notes.txt")
+    done = statement(repo, "--editorial", "typo")
+    assert (done.exit_code, done.stderr) == (0, "")
+    short = repo.git("rev-parse", "--short=7", "HEAD")
+    assert done.stdout == (
+        f"Committed {short}: Editorial change: typo\n"
+        "  with the trailer 'Editorial: typo'\n"
+        "  the date stays 2021-02-23.\n"
+    )
+    # exactly what `git commit -m "Editorial change: typo" -m "Editorial: typo"` makes
+    assert repo.git("log", "-1", "--format=%B") == "Editorial change: typo\n\nEditorial: typo"
+    assert repo.git("show", "--name-only", "--format=", "HEAD") == "statement/nl.md"
+    assert "A  notes.txt" in repo.git("status", "--porcelain")  # staged, left for the editor
+    built = run_build(repo.root, extra=["--no-pdf"])
+    assert built.exit_code == 0, built.stderr  # the guard lets it through under the old date
+    assert "persoonsgegevenss" in (repo.root / "site/nl/2021-02-23/index.html").read_text()
+
+
+def test_a_new_version_is_committed_with_its_date(repo) -> None:
+    # committed today, by the clock: dated ahead of it, or it would be backdated (test_timeline)
+    repo.edit("nl.md", *TYPO)
+    repo.new_version("2099-03-01", "Nieuw.", "New.")
+    done = statement(repo, "--version")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.endswith(
+        ": The version of 2099-03-01\n  a new version, in force from 2099-03-01.\n"
+    )
+    assert repo.git("log", "-1", "--format=%B") == "The version of 2099-03-01"
+    built = run_build(repo.root, extra=["--no-pdf"])
+    assert built.exit_code == 0, built.stderr
+    assert (repo.root / "site/nl/2099-03-01/index.html").is_file()
+
+
+def test_a_backdated_version_is_committed_with_its_reason(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    assert refused(repo, "--version") == (
+        "statement/statement.toml:5: the new version's date 2022-03-01 is before today\n"
+        "    fix: a version cannot apply before anyone could read it: set a date from today on, "
+        'or say why it must apply from that day: bin/statement commit --version --backdated "reason"\n'
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
+    done = statement(repo, "--version", "--backdated", "published on paper that day")
+    assert done.exit_code == 0, done.stderr
+    assert "  with the trailer 'Backdated: published on paper that day'\n" in done.stdout
+    assert repo.git("log", "-1", "--format=%B") == (
+        "The version of 2022-03-01\n\nBackdated: published on paper that day"
+    )
+    built = run_build(repo.root, extra=["--no-pdf"])
+    assert built.exit_code == 0, built.stderr  # the build's backdating guard reads the reason
+    assert (repo.root / "site/nl/2022-03-01/index.html").is_file()
+
+
+def refused(repo: StatementRepo, *args: str) -> str:
+    head = repo.git("rev-parse", "HEAD")
+    done = statement(repo, *args)
+    assert (done.exit_code, done.stdout) == (1, "")
+    assert repo.git("rev-parse", "HEAD") == head  # nothing was committed
+    return done.stderr
+
+
+def test_a_new_date_is_not_an_editorial_change(repo) -> None:
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    assert refused(repo, "--editorial", "typo") == (
+        "statement/statement.toml:5: the date changed to 2022-03-01: a new date is a new "
+        "version, not an editorial change\n"
+        "    fix: commit it as a new version, bin/statement commit --version, or set effective "
+        "back to 2021-02-23\n"
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
+
+
+def test_a_new_version_needs_a_new_date(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    assert refused(repo, "--version") == (
+        "statement/statement.toml:5: a new version needs a date after the last version's, "
+        "2021-02-23\n"
+        "    fix: set it and reset the summary with bin/statement release --date YYYY-MM-DD; a "
+        'change that keeps the meaning is committed with --editorial "reason" instead\n'
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
+
+
+def test_nothing_changed_and_a_broken_text_are_refused(repo) -> None:
+    assert "statement: there is nothing to commit\n" in refused(repo, "--editorial", "typo")
+    repo.edit("nl.md", "KVK {{publisher.registration.number}}", "KVK {{kvk_nr}}")
+    assert refused(repo, "--editorial", "typo").startswith(
+        "statement/nl.md:5: unknown fact {{kvk_nr}}\n"
+    )
+
+
+def test_it_says_which_kind_of_commit_when_not_told(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    for args in ([], ["--version", "--editorial", "typo"]):
+        done = statement(repo, *args)
+        assert done.exit_code == 2
+        assert 'say which: --editorial "REASON" (the date stays) or --version' in done.stderr
+
+
+def test_without_a_git_identity_it_says_how_to_set_one(repo, monkeypatch) -> None:
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("EMAIL", "")
+    subprocess.run(["git", "config", "user.useConfigOnly", "true"], cwd=repo.root, check=True)
+    repo.edit("nl.md", *TYPO)
+    assert refused(repo, "--editorial", "typo").startswith(
+        "git does not know your name and e-mail yet\n"
+    )

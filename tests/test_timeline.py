@@ -1,0 +1,346 @@
+"""Honest time, on real git histories: the day a build is for, upcoming versions, backdating, and
+archived versions with the days they were in force and the corrections made after."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from conftest import run_build, site_files
+from repos import IDENTITY, StatementRepo, make_repo
+from test_changelog import SCHEMA
+from test_pages import (
+    AXE,
+    AXE_TAGS,
+    HEIGHT,
+    WIDTHS,
+    axe_report,
+    browser,  # noqa: F401 - the one browser fixture, shared
+    need,
+)
+from test_versions import RETENTION_EN, RETENTION_EN_NEW, RETENTION_NL, RETENTION_NL_NEW
+
+from generator.cli import main
+from generator.timeline import build_day
+
+NO_PDF = ["--no-pdf"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> StatementRepo:
+    return make_repo(tmp_path / "project")
+
+
+def new_version(repo: StatementRepo, day: str, committed: str, message: str = "") -> str:
+    """A version of `day` that tightens the retention period, committed at `committed`."""
+    repo.new_version(day, "Bewaartermijn aangescherpt.", "Retention period tightened.")
+    repo.edit("nl.md", RETENTION_NL, RETENTION_NL_NEW)
+    repo.edit("en.md", RETENTION_EN, RETENTION_EN_NEW)
+    return repo.commit(message or f"Version of {day}", when=committed)
+
+
+def build_for(repo: StatementRepo, today: str | None, out: str = "site", pdf: bool = False):
+    extra = [] if pdf else NO_PDF
+    extra += ["--today", today] if today else []
+    return run_build(repo.root, repo.root / out, extra=extra)
+
+
+def page(repo: StatementRepo, path: str, out: str = "site") -> str:
+    return (repo.root / out / path).read_text(encoding="utf-8")
+
+
+def index(repo: StatementRepo) -> dict:
+    return json.loads(page(repo, "statement.json"))
+
+
+# --- the day ---------------------------------------------------------------------------------
+
+
+def test_the_day_is_given_else_source_date_epoch_else_the_clock_in_the_zone() -> None:
+    given = datetime.date(2026, 11, 29)
+    assert build_day("Europe/Amsterdam", given, {"SOURCE_DATE_EPOCH": "0"}) == given
+    # 2026-12-31 23:30 UTC is already New Year's Day in Amsterdam, and not yet in New York
+    epoch = {"SOURCE_DATE_EPOCH": "1798759800"}
+    assert build_day("Europe/Amsterdam", None, epoch) == datetime.date(2027, 1, 1)
+    assert build_day("America/New_York", None, epoch) == datetime.date(2026, 12, 31)
+    now = datetime.datetime.now(datetime.UTC)
+    clock = build_day("Pacific/Kiritimati", None, {})  # UTC+14: a day ahead of UTC most hours
+    assert clock in {now.date(), now.date() + datetime.timedelta(days=1)}
+
+
+def test_a_source_date_epoch_that_is_no_time_is_refused(repo, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = build_for(repo, None)
+    assert result.exit_code == 1
+    assert "SOURCE_DATE_EPOCH is not a moment in time: 'yesterday'" in result.stderr
+    assert not (repo.root / "site").exists()
+
+
+def test_the_statements_time_zone_decides_when_a_version_takes_effect(repo, monkeypatch) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798759800")  # 2026-12-31 23:30 UTC
+    assert build_for(repo, None).exit_code == 0
+    assert index(repo)["current"] == "2027-01-01"  # half past midnight in Amsterdam
+    repo.edit(
+        "statement.toml", 'source_language = "nl"\n', 'source_language = "nl"\ntimezone = "UTC"\n'
+    )
+    repo.commit("Days in UTC\n\nEditorial: the statement's days follow UTC")
+    assert build_for(repo, None).exit_code == 0
+    assert index(repo)["current"] == "2021-02-23"  # still the old year in UTC
+
+
+def test_the_same_source_on_the_same_day_gives_the_same_bytes(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-12-01", "one").exit_code == 0
+    assert build_for(repo, "2026-12-01", "two").exit_code == 0
+    assert build_for(repo, "2027-01-01", "three").exit_code == 0
+    one, two = site_files(repo.root / "one"), site_files(repo.root / "two")
+    assert one == two
+    assert one != site_files(repo.root / "three")  # the day it takes effect, the site changes
+
+
+# --- backdating -------------------------------------------------------------------------------
+
+
+def test_a_version_dated_before_the_day_it_was_committed_is_refused(repo) -> None:
+    commit = new_version(repo, "2022-03-01", "2022-05-10T09:00:00+02:00")
+    result = build_for(repo, "2022-06-01")
+    assert result.exit_code == 1
+    assert (
+        f"statement/statement.toml (commit {commit[:7]}): commit {commit[:7]} dates a new version "
+        "2022-03-01, before the day it was committed, 2022-05-10" in result.stderr
+    )
+    assert "'Backdated: <reason>'" in result.stderr
+    assert not (repo.root / "site").exists()
+
+
+def test_a_backdated_version_with_its_reason_is_published(repo) -> None:
+    message = "Version of 1 March 2022\n\nBackdated: the board decided on 1 March; published late"
+    new_version(repo, "2022-03-01", "2022-05-10T09:00:00+02:00", message)
+    assert build_for(repo, "2022-06-01").exit_code == 0
+    assert index(repo)["current"] == "2022-03-01"
+
+
+def test_a_shared_backdated_version_is_mended_by_a_next_commit_with_the_reason(repo) -> None:
+    new_version(repo, "2022-03-01", "2022-05-10T09:00:00+02:00")
+    assert build_for(repo, "2022-06-01").exit_code == 1
+    repo.edit("statement.toml", "[summary]", "# Backdated: see the commit message\n[summary]")
+    repo.commit(
+        "Why 1 March\n\nBackdated: the board decided on 1 March", "2022-05-11T09:00:00+02:00"
+    )
+    assert build_for(repo, "2022-06-01").exit_code == 0
+
+
+def test_a_version_committed_on_its_own_day_anywhere_is_not_backdated(repo) -> None:
+    # 23:30 on 1 March at UTC-11 is already 2 March in Amsterdam: the committer's day counts
+    new_version(repo, "2022-03-01", "2022-03-01T23:30:00-11:00")
+    assert build_for(repo, "2022-06-01").exit_code == 0
+    repo.new_version("2022-07-01", "Nieuw adres.", "New address.")
+    repo.commit("Version of 1 July 2022", "2022-07-02T00:30:00+02:00")
+    result = build_for(repo, "2022-08-01")
+    assert result.exit_code == 1 and "before the day it was committed, 2022-07-02" in result.stderr
+
+
+def test_the_first_version_may_be_older_than_its_history(repo) -> None:
+    # a statement in force since 2021, first committed here years later, as this project's was
+    repo.git("commit", "--amend", "-q", "--no-edit", when="2026-11-25T15:00:00+01:00")
+    assert build_for(repo, "2026-11-29").exit_code == 0
+    assert index(repo)["current"] == "2021-02-23"
+
+
+def test_release_with_a_past_date_says_the_commit_needs_its_reason(repo) -> None:
+    result = CliRunner().invoke(
+        main, ["release", "--root", str(repo.root), "--date", "2022-03-01", "--today", "2022-05-10"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "2022-03-01 is before today, 2022-05-10" in result.stderr
+    assert "Backdated: <reason>" in result.stderr
+    later = CliRunner().invoke(
+        main, ["release", "--root", str(repo.root), "--date", "2022-06-01", "--today", "2022-05-10"]
+    )
+    assert later.exit_code == 0 and "Backdated" not in later.stderr
+
+
+def test_commit_refuses_a_past_date_unless_given_the_reason(repo, monkeypatch) -> None:
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)  # committed now, by the clock, as an editor commits
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    head = repo.git("rev-parse", "HEAD")
+    args = ["commit", "--root", str(repo.root), "--version"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1 and repo.git("rev-parse", "HEAD") == head
+    assert "the date 2022-03-01 is before today" in refused.stderr
+    assert '--backdated "reason"' in refused.stderr
+    done = CliRunner().invoke(main, [*args, "--backdated", "decided on 1 March, published late"])
+    assert done.exit_code == 0, done.stderr
+    assert "with the trailer 'Backdated: decided on 1 March, published late'." in done.stdout
+    assert repo.git("log", "-1", "--format=%(trailers:key=Backdated,valueonly)").strip() == (
+        "decided on 1 March, published late"
+    )
+    assert build_for(repo, None).exit_code == 0
+
+
+# --- upcoming versions ------------------------------------------------------------------------
+
+
+def jing_valid(feed: Path) -> None:
+    jing = shutil.which("jing")
+    if jing is None:
+        pytest.skip("jing is not installed: make test installs it (Debian package jing)")
+    done = subprocess.run([jing, "-c", str(SCHEMA), str(feed)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_upcoming_version_is_published_and_announced_but_not_yet_current(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29").exit_code == 0
+    current = page(repo, "en/index.html")
+    assert RETENTION_EN in current and RETENTION_EN_NEW not in current
+    assert (
+        'A new version takes effect on <time datetime="2027-01-01">1 January 2027</time>.'
+        in current
+    )
+    assert 'href="2027-01-01/">Read the new version' in current
+    assert 'href="2027-01-01/changes/">See what changes' in current
+    in_force = page(repo, "en/2021-02-23/index.html")
+    assert "archive-notice" not in in_force and "not the current version" not in in_force
+    assert 'href="../2027-01-01/changes/"' in in_force
+    upcoming = page(repo, "en/2027-01-01/index.html")
+    assert RETENTION_EN_NEW in upcoming and "archive-notice" not in upcoming
+    assert (
+        'This version takes effect on <time datetime="2027-01-01">1 January 2027</time>.'
+        in upcoming
+    )
+    assert (
+        "Until then, the version of <time" in upcoming and 'href="../">Read the version' in upcoming
+    )
+    assert "Op <time" in page(repo, "nl/index.html")  # in Dutch words too
+    assert "1 januari 2027</time> gaat een nieuwe versie in." in page(repo, "nl/index.html")
+
+
+def test_an_upcoming_version_is_in_the_changelog_feed_and_index(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29").exit_code == 0
+    versions = index(repo)["versions"]
+    assert index(repo)["current"] == "2021-02-23"
+    assert [(v["date"], v["upcoming"]) for v in versions] == [
+        ("2021-02-23", False),
+        ("2027-01-01", True),
+    ]
+    changelog = page(repo, "en/changelog/index.html")
+    entry = changelog[changelog.index('id="version-2027-01-01"') :]
+    assert entry.index("Takes effect on") < entry.index('id="version-2021-02-23"')
+    assert "In force now." in entry[entry.index('id="version-2021-02-23"') :]
+    feed = feedparser.parse(page(repo, "en/feed.xml"))
+    assert feed.entries[0].summary == "Takes effect on 1 January 2027. Retention period tightened."
+    assert feed.entries[0].published == "2026-11-29T09:00:00Z"
+    assert feed.entries[1].summary.startswith("In force from 23 February 2021. ")
+    jing_valid(repo.root / "site" / "en" / "feed.xml")
+
+
+def test_the_first_build_on_its_day_makes_the_upcoming_version_current(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2027-01-01").exit_code == 0
+    current = page(repo, "en/index.html")
+    assert RETENTION_EN_NEW in current and "upcoming-notice" not in current
+    old = page(repo, "en/2021-02-23/index.html")
+    assert "This is not the current version." in old
+    assert (
+        'It was in force from <time datetime="2021-02-23">23 February 2021</time> to '
+        '<time datetime="2026-12-31">31 December 2026</time> inclusive.' in old
+    )
+    assert index(repo)["current"] == "2027-01-01"
+    assert not any(v["upcoming"] for v in index(repo)["versions"])
+
+
+def test_a_first_statement_published_before_its_day_says_when_it_takes_effect(repo) -> None:
+    assert build_for(repo, "2021-02-01").exit_code == 0  # the fixture commits it in January
+    current = page(repo, "en/index.html")
+    assert "This version takes effect on <time" in current and "Until then" not in current
+    assert index(repo)["current"] is None
+    assert [v["upcoming"] for v in index(repo)["versions"]] == [True]
+
+
+# --- archived versions: the days in force, and corrections ------------------------------------
+
+
+def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo) -> None:
+    new_version(repo, "2022-03-01", "2022-02-01T10:00:00+01:00")
+    repo.edit("en.md", "at most two years", "at most 2 years")
+    repo.commit("Digits\n\nEditorial: digits before it applies", "2022-02-15T10:00:00+01:00")
+    repo.edit("en.md", "at most 2 years", "at most two (2) years")
+    repo.commit("Words\n\nEditorial: the number in words too", "2022-04-10T10:00:00+02:00")
+    toml = repo.statement / "statement.toml"
+    toml.write_text(
+        "# a note for the editors\n" + toml.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    repo.commit("A comment: the page stays the same", "2022-05-20T10:00:00+02:00")
+    repo.new_version("2023-01-01", "Nieuw adres.", "New address.")
+    repo.commit("Version of 1 January 2023", "2022-12-01T10:00:00+01:00")
+    assert build_for(repo, "2023-06-01").exit_code == 0
+    archived = page(repo, "en/2022-03-01/index.html")
+    assert (
+        'It was in force from <time datetime="2022-03-01">1 March 2022</time> to '
+        '<time datetime="2022-12-31">31 December 2022</time> inclusive.' in archived
+    )
+    assert 'Last amended on <time datetime="2022-04-10">10 April 2022</time>.' in archived
+    assert "10 April 2022</time>: the number in words too</li>" in archived
+    assert "digits before it applies" not in archived  # corrected before it took effect
+    assert "20 May 2022" not in archived  # a comment changes no word: no amendment
+    nl = page(repo, "nl/2022-03-01/index.html")
+    assert "Laatst gecorrigeerd op <time" in nl and "tot en met <time" in nl
+    feed = feedparser.parse(page(repo, "en/feed.xml"))
+    entry = next(e for e in feed.entries if e.title == "Version of 1 March 2022")
+    assert entry.published == "2022-02-01T09:00:00Z"
+    assert entry.updated == "2022-04-10T08:00:00Z"
+    assert feed.feed.updated == "2022-12-01T09:00:00Z"
+    jing_valid(repo.root / "site" / "en" / "feed.xml")
+
+
+# --- as a reader sees it: the notices in a browser ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def timed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four versions on 29 November 2026: one archived, one archived and corrected after it took
+    effect, one in force, and one upcoming."""
+    repo = make_repo(tmp_path_factory.mktemp("timed") / "project")
+    new_version(repo, "2022-03-01", "2022-02-01T10:00:00+01:00")
+    repo.edit("en.md", "at most two years", "at most two (2) years")
+    repo.commit("Words\n\nEditorial: the number in words too", "2022-04-10T10:00:00+02:00")
+    repo.new_version("2026-06-01", "Nieuw adres.", "New address.")
+    repo.commit("Version of 1 June 2026", "2026-05-01T10:00:00+02:00")
+    repo.new_version("2027-01-01", "Nieuwe termijn.", "New period.")
+    repo.commit("Version of 1 January 2027", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29").exit_code == 0
+    return repo.root / "site"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{lang}/{where}index.html" for lang in ("nl", "en")
+     for where in ("", "2022-03-01/", "2027-01-01/", "changelog/", "2027-01-01/changes/")],
+)  # fmt: skip
+def test_the_notices_pass_axe_on_a_phone_and_a_desktop(browser, timed_site, path) -> None:
+    need(AXE.is_file(), "the npm package axe-core is missing")
+    context = browser.new_context(bypass_csp=True)  # axe is a script: only this context runs it
+    try:
+        page = context.new_page()
+        page.goto((timed_site / path).as_uri())
+        assert page.locator(".upcoming-notice, .archive-notice").count() >= 1
+        page.add_script_tag(path=str(AXE))
+        for width in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            results = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+                AXE_TAGS,
+            )
+            assert results["violations"] == [], axe_report(results["violations"])
+    finally:
+        context.close()
