@@ -30,6 +30,7 @@ from .source import statement_from
 EDITORIAL_FILE = "editorial-commits"
 PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
 TITLE, ORDER, FACTS = "the title", "the order of the sections", ("statement.toml", "[facts]")
+PUBLISHER = ("statement.toml", "[publisher]")
 
 
 @dataclass(frozen=True)
@@ -281,12 +282,13 @@ def shown(html: str) -> str:
 
 def published(statement: Statement) -> dict[tuple[str, str], object]:
     """Everything of a version its pages show: its sections as rendered, each language's title
-    and order of sections, and the facts (the footer shows them)."""
+    and order of sections, the facts and the publisher."""
     parts: dict[tuple[str, str], object] = dict(said(statement))
     for translation in statement.translations:
         parts[(translation.lang, TITLE)] = translation.title
         parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
     parts[FACTS] = statement.settings.facts
+    parts[PUBLISHER] = statement.settings.publishers  # the header and footer show it
     return parts
 
 
