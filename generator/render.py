@@ -30,6 +30,7 @@ from .plan import (
     current_path,
     feed_path,
     in_full,
+    in_language,
     version_path,
 )
 
@@ -317,6 +318,7 @@ def _years(page: Page, publication: Publication) -> list[tuple[int, str]]:
     return [
         (year, url(page.path, changelog_year_path(page.lang, year)))
         for year in changelog_years(publication)
+        if in_language(publication, year, page.lang)
     ]
 
 
