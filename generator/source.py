@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -74,7 +75,14 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            key = (text, language.code, settings.facts, settings.publishers, settings.effective)
+            # the text's digest, not the text: a cache over a long history would keep every text
+            key = (
+                hashlib.sha256(text.encode()).digest(),
+                language.code,
+                settings.facts,
+                settings.publishers,
+                settings.effective,
+            )
             key += (settings.languages,)
             path = source.path(name)
             if key not in cache:
