@@ -186,6 +186,8 @@ def assets(templates: Path | Sequence[Path]) -> dict[str, bytes]:
 
 def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     settings = publication.settings
+    if not _in(publication.current, page.lang):  # a dropped language: its last version's words
+        settings = page.version.statement.settings
     links = _links(page, publication)
     version = page.version
     return {
