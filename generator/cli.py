@@ -104,11 +104,9 @@ def build(
         "reuse": reuse,
     }
     cache = cache or root / fingerprint.CACHE
-    inputs = fingerprint.inputs(root, options)
-    if kept := fingerprint.unchanged(inputs, out, cache):
-        for note in kept.notes:
-            click.echo(note)
-        click.echo(f"Nothing changed since the last build: {_shown(out, root)} is as it was.")
+    inputs, said = fingerprint.said_unchanged(root, out, cache, options)
+    if said:
+        click.echo("\n".join(said))
         return
     from .build import build as build_site
 
