@@ -102,6 +102,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def hash_of(data) -> str:
+    """A file's hash, whether the site holds its bytes or where they are kept (a model.Stored,
+    hashed already; the model is not imported here, it costs more than this whole module)."""
+    return sha256(data) if isinstance(data, bytes) else data.sha256
+
+
 def _record(out: Path, cache: Path) -> Path:
     name = sha256(str(out.resolve()).encode())[:16]
     return cache / "sites" / f"{name}.json"

@@ -51,12 +51,11 @@ class Versions:
 
 
 class Reader:
-    """Reads the revisions of one history; a set of files, and each text in it, is parsed once."""
+    """Reads the revisions of one history: each statement.toml once, each text's sections once."""
 
     def __init__(self, folder: Path, history: History) -> None:
         self.folder, self.history = folder, history
         self.settings: dict[str, tuple] = {}  # statement.toml's blob -> what it reads to
-        self.read: dict[tuple, tuple[Statement | None, tuple, dict]] = {}
         self.translations: dict = {}  # statement_from's cache: unchanged texts are parsed once
 
     def source(self, revision: Revision) -> SourceFiles:
@@ -77,13 +76,10 @@ class Reader:
         return self.settings[blob]
 
     def revised(self, revision: Revision, day: date | None) -> Revised:
-        key = (revision.blobs, revision.odd, day)
-        if key not in self.read:
-            statement, errors = attempt(lambda: self._statement(revision, day))
-            says = published(statement) if statement else {}
-            self.read[key] = (statement, tuple(errors), says)
-        statement, errors, says = self.read[key]
-        return Revised(revision, self.source(revision), day, statement, errors, says)
+        """The commit read in full; its texts' unchanged sections come from the parse cache."""
+        statement, errors = attempt(lambda: self._statement(revision, day))
+        says = published(statement) if statement else {}
+        return Revised(revision, self.source(revision), day, statement, tuple(errors), says)
 
     def _statement(self, revision: Revision, day: date | None) -> Statement:
         source = self.source(revision)
@@ -145,7 +141,7 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     versions = walk.versions()
     if history.dirty:
         versions = _with_draft(versions, folder, walk)
-    return Versions(_checked_summaries(tuple(versions)), walk.notes())
+    return Versions(tuple(versions), (*walk.notes(), *_summary_notes(tuple(versions))))
 
 
 def editorial_commits(folder: Path) -> tuple[str, ...]:
@@ -377,10 +373,24 @@ def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Vers
     return [*versions[:-1], version] if day == last.date else [*versions, version]
 
 
-def _checked_summaries(versions: tuple[Version, ...]) -> tuple[Version, ...]:
+def _summary_notes(versions: tuple[Version, ...]) -> tuple[str, ...]:
+    """The summaries of the newest committed version, and of the draft, must be right; an older
+    version's can no longer be mended in its commits, so a problem there is a note, not an end."""
+    newest = max((i for i, v in enumerate(versions) if not v.draft), default=0)
+    _checked_summaries(versions[max(newest - 1, 0) :], first=newest > 0)
+    return tuple(
+        f"{problem.message[0].upper()}{problem.message[1:]} (published as it was committed)."
+        for i, v in enumerate(versions[:newest])
+        for problem in _summary_problems(v, versions[i - 1] if i else None)
+    )
+
+
+def _checked_summaries(versions: tuple[Version, ...], first: bool = False) -> tuple[Version, ...]:
+    """Raise the summaries' problems; with `first`, versions[0] is only the one to compare with."""
     errors = []
     for before, version in zip((None, *versions), versions, strict=False):
-        errors.extend(_summary_problems(version, before))
+        if not (first and before is None):
+            errors.extend(_summary_problems(version, before))
     raise_all(errors)
     return versions
 
