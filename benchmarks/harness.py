@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PDF_LINE = re.compile(r"PDFs: (\d+) rendered, (\d+) from the cache\.")
+PDF_LINE = re.compile(r"PDFs: (\d+) rendered, (\d+) from the cache(?:, (\d+) reused from .*)?[.;]")
+NOTHING_CHANGED = "Nothing changed since the last build"
 MB = 1024 * 1024
 
 
@@ -227,10 +228,19 @@ def fmt_mb(size: int) -> str:
 
 
 def pdf_counts(text: str) -> tuple[int, int]:
+    """PDFs rendered and taken from the cache, as the build's output says; none for a rebuild
+    that found nothing changed (it loads no renderer at all)."""
+    if NOTHING_CHANGED in text:
+        return 0, 0
     found = PDF_LINE.search(text)
     if not found:
         raise RuntimeError(f"no 'PDFs: …' line in the build's output:\n{text}")
     return int(found.group(1)), int(found.group(2))
+
+
+def pdfs_reused(text: str) -> int:
+    found = PDF_LINE.search(text)
+    return int(found.group(3) or 0) if found else 0
 
 
 def to_json(value):

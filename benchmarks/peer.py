@@ -15,17 +15,19 @@ from pathlib import Path
 from babel.dates import format_date
 from synth import git
 
+from generator.config import read_settings
+
 LANGUAGES = (("nl", "Nederlands", "nl_NL"), ("en", "English", "en_GB"))
 ATTRIBUTES = re.compile(r"\s*\{#[^}]*\}\s*$")
-FACT = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+FACT = re.compile(r"\{\{\s*([a-z_.0-9]+)\s*\}\}")
 
 
 def plain_markdown(text: str, facts: dict[str, str], effective: str) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1)
-        if name == "email":
+        if name.endswith("email"):
             return f"[{facts[name]}](mailto:{facts[name]})"
-        if name == "website":
+        if name.endswith("website"):
             return f"[{facts[name]}](https://{facts[name]})"
         if name == "effective":
             return effective
@@ -65,12 +67,13 @@ def config(pdf: bool) -> str:
 def make_peer(source: Path, folder: Path) -> Path:
     """The mkdocs project for the statement in source (a statement/ folder), as a git repository."""
     settings = tomllib.loads((source / "statement.toml").read_text(encoding="utf-8"))
-    facts = {name: str(value) for name, value in settings["facts"].items()}
+    read = read_settings(source / "statement.toml")  # the facts as each language reads them
     docs = folder / "docs"
     docs.mkdir(parents=True)
     for code, _, locale in LANGUAGES:
         effective = format_date(settings["effective"], format="long", locale=locale)
         text = (source / f"{code}.md").read_text(encoding="utf-8")
+        facts = read.facts_in(code)
         (docs / f"index.{code}.md").write_text(plain_markdown(text, facts, effective), "utf-8")
     (folder / "mkdocs.yml").write_text(config(pdf=False), encoding="utf-8")
     (folder / "mkdocs-pdf.yml").write_text(config(pdf=True), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .changes import changes_between
 from .checkout import writable_cache
-from .config import statement_settings
+from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all, stage
 from .fingerprint import CACHE
@@ -69,6 +69,7 @@ def make_site(
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)
+    require_publisher(publication.settings, root / "statement" / "statement.toml")
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     published = published_pdfs(reuse) if reuse else None

@@ -19,8 +19,9 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from . import defaults
 from .build import CACHE, make_site
-from .config import REQUIRED_FACTS, accepted_gaps, setting_line, settings_from
+from .config import accepted_gaps, setting_line, settings_from
 from .disclosures import Evidence, statement_evidence, word_lists
 from .errors import StatementError, attempt
 from .files import SourceFiles
@@ -198,7 +199,7 @@ def _statement_findings(
 ) -> tuple[tuple[Coverage, ...], list[Finding]]:
     """What one text of the statement leaves out or gets wrong, whatever its history."""
     coverage, findings = _gdpr(statement, source)
-    return coverage, findings + _unused_facts(statement, root / "templates", source)
+    return coverage, findings + _unused_facts(statement, root, source)
 
 
 # --- the build's own problems ---------------------------------------------------------------
@@ -371,12 +372,13 @@ def _differing_classes(statement: Statement) -> list[Finding]:
 # --- facts ----------------------------------------------------------------------------------
 
 
-def _unused_facts(statement: Statement, templates: Path, source: SourceFiles) -> list[Finding]:
-    used = set(REQUIRED_FACTS)  # the page around the text shows these, or names files by them
+def _unused_facts(statement: Statement, root: Path, source: SourceFiles) -> list[Finding]:
+    used = set()
     for translation in statement.translations:
         text = source.text(f"{translation.lang}.md", translation.path.name)
         used |= {name for name in FACT.findall(text)}
-    for template in sorted(templates.rglob("*.html")) + sorted(templates.rglob("*.xml")):
+    templates = defaults.files(defaults.folders(root, defaults.TEMPLATES), "**/*")
+    for template in [path for name, path in templates.items() if name.endswith((".html", ".xml"))]:
         for found in TEMPLATE_FACT.finditer(template.read_text(encoding="utf-8")):
             used.add(found.group(1) or found.group(2))
     path = source.path("statement.toml")

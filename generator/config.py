@@ -8,19 +8,19 @@ import re
 import zoneinfo
 from pathlib import Path
 
-from . import dates
+from . import dates, publisher
 from .errors import StatementError, raise_all, stage, tagged
 from .files import SourceFiles, unprintable
-from .model import Language, Settings
+from .model import FactValue, Language, Settings
 from .settings_text import read_toml
 
 SETTINGS = "statement.toml"
-REQUIRED_FACTS = ("company", "street", "city", "kvk", "email", "website")
 KNOWN_SETTINGS = (
     "effective",
     "source_language",
     "base_url",
     "languages",
+    "publisher",
     "facts",
     "summary",
     "accepted_gaps",
@@ -31,7 +31,7 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 SUMMARY_PLACEHOLDER = "FILL IN:"
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = publisher.EMAIL
 
 
 def read_settings(path: Path) -> Settings:
@@ -67,7 +67,9 @@ def settings_with_problems(
     effective = _effective(data, where, errors)
     languages = _languages(data, where, errors)
     source_language = _source_language(data, languages, where, errors)
-    facts = _facts(data, where, errors)
+    codes = _declared(data)
+    facts = _facts(data, codes, where, errors)
+    publishers = publisher.publishers(data.get("publisher"), codes, where, errors)
     base_url = _base_url(data, where, errors)
     summary = _summary(data, languages, where, errors, placeholders)
     _accepted_gaps(data, where, errors)
@@ -80,9 +82,9 @@ def settings_with_problems(
     if source_language not in [language.code for language in languages]:
         return None, tagged("settings", errors)
     ordered = tuple(sorted(languages, key=lambda language: language.code != source_language))
-    missing = tuple((name, "") for name in REQUIRED_FACTS if name not in dict(facts))
-    facts += missing
-    settings = Settings(effective, source_language, ordered, facts, base_url, summary, timezone)
+    settings = Settings(
+        effective, source_language, ordered, facts, base_url, summary, timezone, publishers
+    )
     return settings, tagged("settings", errors)
 
 
@@ -128,6 +130,10 @@ class _Locator:
 
     def error(self, message: str, hint: str, key: str, table: str | None = None):
         return StatementError(self.path, self.line(key, table), message, hint)
+
+    def locate(self, key: str, table: str | None = None):
+        """A maker of errors about one key: (message, hint) -> StatementError at its line."""
+        return lambda message, hint: self.error(message, hint, key, table)
 
 
 def _unknown_settings(data: dict, where: _Locator) -> list[StatementError]:
@@ -232,18 +238,23 @@ def _source_language(data: dict, languages: list, where: _Locator, errors: list)
     return str(source)
 
 
-def _facts(data: dict, where: _Locator, errors: list) -> tuple[tuple[str, str], ...]:
-    table = data.get("facts")
+def _facts(
+    data: dict, codes: list[str], where: _Locator, errors: list
+) -> tuple[tuple[str, FactValue], ...]:
+    """[facts]: any names, each one text, or one per language: street = { nl = "…", en = "…" }."""
+    table = data.get("facts", {})
     if not isinstance(table, dict):
-        hint = f"add a [facts] table with {', '.join(REQUIRED_FACTS)}"
-        errors.append(StatementError(where.path, None, "the [facts] table is missing", hint))
+        hint = 'write it as a table: [facts] with one line per fact: phone = "…"'
+        errors.append(where.error("'facts' must be a table", hint, "facts"))
         return ()
-    for name in REQUIRED_FACTS:
-        if name not in table:
-            hint = f'add {name} = "…" under [facts]'
-            errors.append(where.error(f"the fact '{name}' is missing", hint, "facts"))
-    facts = tuple(fact for item in table.items() if (fact := _fact(*item, where, errors)))
-    _email(dict(facts).get("email"), where, errors)
+    facts = tuple(
+        (name, value)
+        for name, given in table.items()
+        if (value := _fact(name, given, codes, where, errors)) is not None
+    )
+    email = dict(facts).get("email")
+    for value in [email] if isinstance(email, str) else dict(email or ()).values():
+        _email(value, where, errors)
     return facts
 
 
@@ -255,16 +266,34 @@ def _email(value: str | None, where: _Locator, errors: list) -> None:
         errors.append(where.error(message, hint, "email", "facts"))
 
 
-def _fact(name: str, value: object, where: _Locator, errors: list) -> tuple[str, str] | None:
+def _fact(
+    name: str, given: object, codes: list[str], where: _Locator, errors: list
+) -> FactValue | None:
     if not FACT_NAME.fullmatch(name):
-        hint = "name facts with lower-case letters, digits and underscores, such as kvk"
+        hint = "name facts with lower-case letters, digits and underscores, such as phone"
         errors.append(where.error(f"'{name}' is not a usable fact name", hint, name, "facts"))
-    elif not isinstance(value, str) or not value.strip():
-        hint = f'write the fact as text in quotes: {name} = "…"'
-        errors.append(where.error(f"the fact '{name}' must be non-empty text", hint, name, "facts"))
-    elif not _unprintable(value, f"the fact '{name}'", where, errors, name, "facts"):
-        return name, value.strip()
-    return None
+        return None
+    what = f"the fact '{name}'"
+    values = publisher.per_language(given, codes, what, where.locate(name, "facts"), errors)
+    if values is None:
+        return None
+    for value in values.values():
+        if not isinstance(value, str) or not value.strip():
+            hint = f'write the fact as text in quotes: {name} = "…"'
+            errors.append(where.error(f"{what} must be non-empty text", hint, name, "facts"))
+            return None
+        if _unprintable(value, what, where, errors, name, "facts"):
+            return None
+    texts = {lang: value.strip() for lang, value in values.items()}
+    return publisher.one_or_each(texts)
+
+
+def require_publisher(settings: Settings, path: Path) -> None:
+    """The current version must name its publisher: the page around the text shows it. (A
+    version of long ago may predate [publisher]: it is published with the current one's.)"""
+    if not settings.publishers:
+        hint = f"add {publisher.EXAMPLE}"
+        raise StatementError(path, None, "the [publisher] table is missing", hint)
 
 
 def _base_url(data: dict, where: _Locator, errors: list) -> str | None:

@@ -17,6 +17,38 @@ class Language:
     name: str  # "Nederlands": how the language calls itself, for the switch
 
 
+# A fact's value: one text for every language, or ((language, text), ...) for each of them.
+FactValue = str | tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the statement, in one language: the page's header, footer and PDF show it."""
+
+    name: str
+    address: tuple[str, ...] = ()  # lines: "Stationsplein 1", "1012 AB Amsterdam"
+    registration: tuple[str, str] | None = None  # (label, number): ("Companies House", "01234567")
+    email: str = ""
+    website: str = ""
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """The publisher as the text may quote it: {{publisher.name}}, {{publisher.address}} (its
+        lines joined by commas), {{publisher.address.1}} (its first line) …"""
+        label, number = self.registration or ("", "")
+        found = {
+            "publisher.name": self.name,
+            "publisher.address": ", ".join(self.address),
+            "publisher.registration": f"{label} {number}".strip(),
+            "publisher.registration.label": label,
+            "publisher.registration.number": number,
+            "publisher.email": self.email,
+            "publisher.website": self.website,
+        }
+        lines = {f"publisher.address.{n}": line for n, line in enumerate(self.address, 1)}
+        return {name: value for name, value in (found | lines).items() if value}
+
+
 @dataclass(frozen=True)
 class Settings:
     """statement/statement.toml, checked."""
@@ -24,17 +56,31 @@ class Settings:
     effective: date
     source_language: str
     languages: tuple[Language, ...]  # the source language first
-    facts: tuple[tuple[str, str], ...]  # (name, value), in the order they were typed
+    facts: tuple[tuple[str, FactValue], ...]  # (name, value), in the order they were typed
     base_url: str | None
     summary: tuple[tuple[str, str], ...] = ()  # (language, what changed in this version)
     timezone: str = "Europe/Amsterdam"  # where the statement's days begin and end
+    publishers: tuple[tuple[str, Publisher], ...] = ()  # (language, [publisher]); () if none
 
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)
 
+    def publisher(self, lang: str) -> Publisher | None:
+        return dict(self.publishers).get(lang)
+
+    def facts_in(self, lang: str) -> dict[str, str]:
+        """Every fact as the language's text reads it, the publisher's among them."""
+        facts = {
+            name: value if isinstance(value, str) else dict(value)[lang]
+            for name, value in self.facts
+        }
+        publisher = self.publisher(lang)
+        return facts | (publisher.facts if publisher else {})
+
     @property
     def fact_values(self) -> dict[str, str]:
-        return dict(self.facts)
+        """The facts as the source language reads them."""
+        return self.facts_in(self.source_language)
 
 
 @dataclass(frozen=True)
@@ -99,6 +145,7 @@ class Commit:
     editorial: str = ""  # the reason in its `Editorial:` trailer
     backdated: str = ""  # the reason in its `Backdated:` trailer
     changed: bool = True  # it changed what the version says (a comment or reflow does not)
+    languages: tuple[str, ...] = ()  # the languages whose pages it changed; () for every one
 
 
 @dataclass(frozen=True)

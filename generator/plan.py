@@ -74,7 +74,7 @@ SLUG_LENGTH = 60  # a file name has at most 255 bytes; a company's name is never
 
 
 def slug(text: str) -> str:
-    """A company name as it stands in a file name: 'EMS Nederland B.V.' -> 'ems-nederland'."""
+    """A publisher's name as it stands in a file name: 'Voorbeeld Holding B.V.' -> 'voorbeeld-holding'."""
     ascii_text = (
         unicodedata.normalize("NFKD", LEGAL_FORMS.sub("", text)).encode("ascii", "ignore").decode()
     )
@@ -88,7 +88,7 @@ def plan_site(
     pages = plan_pages(publication)
     if not pdfs:
         return Plan(pages, (), {})
-    company = slug(publication.settings.fact_values.get("company", ""))
+    company = slug(publication.settings.fact_values.get("publisher.name", ""))
     pdfs, documents = {}, []
     for page in pages:
         if kind := _document_kind(page, publication):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -92,6 +93,25 @@ class Announced:
     comparison_href: str
 
 
+class _Compiled(BytecodeCache):
+    """Each template compiled once in a process, not on every build: the preview rebuilds on
+    every save. Jinja checks the code against its source's hash, so an edited template is
+    compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
+
+
 def environment(
     templates: Path | Sequence[Path], catalogs: dict[str, gettext.GNUTranslations]
 ) -> Environment:
@@ -100,6 +120,7 @@ def environment(
     template folders, the first that has a template of the name gives it."""
     env = Environment(
         loader=FileSystemLoader(defaults.as_folders(templates)),
+        bytecode_cache=COMPILED,
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -171,7 +192,8 @@ def _common(page: Page, publication: Publication, plan: Plan) -> dict:
         "html_lang": _locale(page).replace("_", "-"),
         "created": _timestamp(version),
         "description": version.summary.get(page.lang, ""),
-        "facts": settings.fact_values,
+        "facts": settings.facts_in(page.lang),
+        "publisher": settings.publisher(page.lang),
         "alternates": links,
         "others": [link for link in links if link.lang != page.lang],
         "source": next(link for link in links if link.lang == settings.source_language),
@@ -249,7 +271,7 @@ def _absolute(publication: Publication, path: str) -> str | None:
 def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
     locale = _locale(page)
-    standing = timeline.standing(publication, version)
+    standing = timeline.standing(publication, version, page.lang)
     return {
         "translation": version.statement.translation(page.lang),
         "stamp": _stamp(version.date, locale),
@@ -395,7 +417,7 @@ def _entry(
         upcoming=publication.is_upcoming(version),
         current=version is publication.current,
         published=timeline.atom_time(timeline.published(version), version.date),
-        updated=timeline.atom_time(timeline.updated(version), version.date),
+        updated=timeline.atom_time(timeline.updated(version, page.lang), version.date),
     )
 
 
@@ -443,7 +465,7 @@ def _timestamp(version: Version) -> str:
 
 def _urn(publication: Publication, name: str) -> str:
     """A stable id: the same statement, language and version give the same id in every build."""
-    website = publication.settings.fact_values.get("website", "")
+    website = publication.settings.fact_values.get("publisher.website", "")
     return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{website}/privacy-statement/{name}").urn
 
 
@@ -459,7 +481,7 @@ def render_index(
     index = {
         "languages": [language.code for language in settings.languages],
         "source_language": settings.source_language,
-        "facts": settings.fact_values,
+        "facts": {lang.code: settings.facts_in(lang.code) for lang in settings.languages},
         "current": None if publication.is_upcoming(current) else current.date.isoformat(),
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},

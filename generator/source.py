@@ -41,13 +41,19 @@ TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 ODD_HEADING = re.compile(r"#{1,6}([^\S \t\n])")
 INDENTED_HEADING = re.compile(r"#{1,6}[ \t]")  # in an indented code block: a tab before ##
 SECTION_PROBLEMS = ("this line is not a heading", "the text has no sections")  # its own messages
-FACT = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
+# {{phone}}, and the publisher's fields: {{publisher.name}}, {{publisher.registration.number}}
+FACT = re.compile(r"\{\{\s*(publisher(?:\.[a-z0-9_]+)+|[A-Za-z0-9_]*)\s*\}\}")
 TAG = re.compile(r"\{\{([^{}\n]*)\}\}")  # {{ site.data.contact }}: another system's tag, refused
 UNCLOSED_HREF = re.compile(r"\]\([^\s()]*$")  # text ending in `](mailto:`, a fact after it
 # {{email}} in a link's address, as markdown-it encodes it
 FACT_IN_HREF = re.compile(r"%7B%7B(.*?)%7D%7D", re.IGNORECASE)
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
-FACT_LINKS = {"email": "mailto:", "website": "https://"}
+FACT_LINKS = {
+    "email": "mailto:",
+    "website": "https://",
+    "publisher.email": "mailto:",
+    "publisher.website": "https://",
+}
 # The most characters a page's text may have: 25 million, twice what the largest file of
 # statement/ (files.MAX_FILE_BYTES) makes, so that only a fact used very often reaches it.
 MAX_PAGE = 25_000_000
@@ -63,12 +69,13 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
     translations, errors = [], []
-    cache = {} if cache is None else cache
+    cache = _read_before(source.path("")) if cache is None else cache
     for language in settings.languages:
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            key = (text, language.code, settings.facts, settings.effective, settings.languages)
+            key = (text, language.code, settings.facts, settings.publishers, settings.effective)
+            key += (settings.languages,)
             path = source.path(name)
             if key not in cache:
                 found = _translation(text, path, language.code, settings, cache)
@@ -109,10 +116,10 @@ def _translation(
     text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
 ) -> tuple[Translation, list[StatementError]]:
     """The translation as far as it reads, and its problems."""
-    facts = settings.fact_values | {
+    facts = settings.facts_in(lang) | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
-    cache = {} if cache is None else cache
+    cache = _read_before(path) if cache is None else cache
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
@@ -128,6 +135,18 @@ def _translation(
     errors.extend(_clashing_targets(sections, targets, path))
     errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
     return translation, errors
+
+
+READ_BEFORE: dict[Path, dict] = {}  # file -> its parts read in this process
+READ_BEFORE_LIMIT = 4096
+
+
+def _read_before(path: Path) -> dict:
+    """The parts of this file read before in this process, for a reader that brings no cache of
+    its own: check reads the text being edited more than once, the preview on every save."""
+    if sum(len(parts) for parts in READ_BEFORE.values()) > READ_BEFORE_LIMIT:
+        READ_BEFORE.clear()  # a long preview session: start again rather than grow
+    return READ_BEFORE.setdefault(path, {})
 
 
 @dataclass(frozen=True)
@@ -397,14 +416,20 @@ def _resolved(token: Token, block: Token, env: dict, linked: bool = False) -> li
     return _fact_tokens(name, env["facts"][name], linked)
 
 
+def _known(facts: dict) -> str:
+    """The facts' names for a hint: the publisher's fields as one, publisher.…"""
+    names = sorted(fact for fact in facts if "." not in fact)
+    return ", ".join(names + (["publisher.…"] if len(names) < len(facts) else []))
+
+
 def _unknown_fact(name: str, line: int, env: dict) -> StatementError:
-    known = ", ".join(sorted(env["facts"]))
+    known = _known(env["facts"])
     hint = f"use one of: {known}, or add it under [facts] in statement.toml"
     return StatementError(env["path"], line, f"unknown fact {{{{{name}}}}}", hint)
 
 
 def _not_a_fact(tag: str, line: int, env: dict) -> StatementError:
-    known = ", ".join(sorted(env["facts"]))
+    known = _known(env["facts"])
     hint = (
         f"write a fact as {{{{name}}}} with one of: {known}; "
         "to show the braces as text, write \\{\\{ instead of {{"

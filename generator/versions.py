@@ -24,12 +24,13 @@ from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_c
 from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
-from .model import Settings, Statement, Version
+from .model import Commit, Settings, Statement, Version
 from .source import statement_from
 
 EDITORIAL_FILE = "editorial-commits"
 PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
 TITLE, ORDER, FACTS = "the title", "the order of the sections", ("statement.toml", "[facts]")
+PUBLISHER = ("statement.toml", "[publisher]")
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ class _Walk:
         self.since: dict[str, str] = {}  # the commit that set each revision's date
         self.changed_at: dict[str, dict] = {}  # per revision: part -> index of its last change
         self.stale: dict[str, frozenset] = {}
-        self.changing: set[str] = set()  # the commits that changed what a version says
+        self.changing: dict[str, tuple] = {}  # the commits that changed what a version says: the
+        # languages whose pages they changed, () for every one
         for index, r in enumerate(self.good):
             self._check(index, r)
 
@@ -173,7 +175,7 @@ class _Walk:
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
         if changed or not bases:
-            self.changing.add(r.revision.commit)
+            self.changing[r.revision.commit] = _languages(changed) if bases else ()
         if not editorial and any(b.day == r.day for b in bases) and changed:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
@@ -226,7 +228,7 @@ class _Walk:
             Version(
                 day, rs[-1].statement, rs[-1].revision.commit,
                 stale=self.stale[rs[-1].revision.commit],
-                commits=tuple(r.revision.as_commit(r.revision.commit in self.changing) for r in rs),
+                commits=tuple(_commit(r, self.changing) for r in rs),
             )
             for day, rs in sorted(carrying.items())
         ]  # fmt: skip
@@ -280,12 +282,13 @@ def shown(html: str) -> str:
 
 def published(statement: Statement) -> dict[tuple[str, str], object]:
     """Everything of a version its pages show: its sections as rendered, each language's title
-    and order of sections, and the facts (the footer shows them)."""
+    and order of sections, the facts and the publisher."""
     parts: dict[tuple[str, str], object] = dict(said(statement))
     for translation in statement.translations:
         parts[(translation.lang, TITLE)] = translation.title
         parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
     parts[FACTS] = statement.settings.facts
+    parts[PUBLISHER] = statement.settings.publishers  # the header and footer show it
     return parts
 
 
@@ -296,6 +299,16 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
         return sorted(r.says)
     keys = set(r.says).union(*(b.says for b in bases))
     return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
+
+
+def _languages(changed: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The languages whose pages a change shows in; () for every one (the facts are on all)."""
+    return () if FACTS in changed else tuple(sorted({lang for lang, _ in changed}))
+
+
+def _commit(r: Revised, changing: dict[str, tuple]) -> Commit:
+    commit = r.revision.commit
+    return r.revision.as_commit(commit in changing, changing.get(commit, ()))
 
 
 def _stale_in(r: Revised, at: dict) -> frozenset[tuple[str, str]]:

@@ -217,7 +217,7 @@ def test_a_5_mb_statement_builds_and_its_last_line_is_found(tmp_path: Path) -> N
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         f"statement/en.md:{last}: unknown fact {{{{kvk_nummer}}}}\n"
-        "    fix: use one of: city, company, effective, email, kvk, street, website, or add it "
+        "    fix: use one of: city, company, effective, email, kvk, street, publisher.…, or add it "
         "under [facts] in statement.toml\n"
         "The site was not changed: 1 problem(s) to fix.\n"
     )

@@ -166,9 +166,10 @@ def _missing_effective(project, edit):
     return "statement/statement.toml: ", "the setting 'effective' is missing"
 
 
-def _missing_fact(project, edit):
-    edit(_toml(project), 'kvk = "56150075"\n', "")
-    return f"statement/statement.toml:{line_of(_toml(project), '[facts]')}", "'kvk' is missing"
+def _fact_missing_a_language(project, edit):
+    edit(_toml(project), "[facts]\n", '[facts]\nstreet = { nl = "Stationsplein 1" }\n')
+    line = line_of(_toml(project), "street =")
+    return f"statement/statement.toml:{line}", "'street' gives no value for the language 'en'"
 
 
 def _impossible_date(project, edit):
@@ -225,7 +226,9 @@ def _missing_language_file(project, edit):
 
 
 def _unknown_fact_in_english(project, edit):
-    edit(_en(project), "please contact us via {{email}}", "please contact us via {{mail}}")
+    edit(
+        _en(project), "please contact us via {{publisher.email}}", "please contact us via {{mail}}"
+    )
     return f"statement/en.md:{line_of(_en(project), '{{mail}}')}", "unknown fact {{mail}}"
 
 
@@ -249,7 +252,7 @@ def _untranslated_message(project, edit):
 BAD_INPUTS = {
     "toml-syntax-error": _toml_syntax,
     "missing-effective": _missing_effective,
-    "missing-fact-kvk": _missing_fact,
+    "fact-missing-a-language": _fact_missing_a_language,
     "impossible-date": _impossible_date,
     "date-as-string": _quoted_date,
     "unknown-locale": _unknown_locale,
@@ -361,7 +364,9 @@ def test_problems_in_several_files_are_reported_together(project, build, edit, s
     before = site_files(project / "site")
     edit(_nl(project), "niet langer dan nodig", "niet <b>langer</b> dan nodig")
     edit(_nl(project), "## Beveiliging {#security}", "## Beveiliging")
-    edit(_en(project), "please contact us via {{email}}", "please contact us via {{mail}}")
+    edit(
+        _en(project), "please contact us via {{publisher.email}}", "please contact us via {{mail}}"
+    )
     edit(project / NL_CATALOG, 'msgstr "Inhoud"', 'msgstr ""')
     result = build(project)
     assert result.exit_code == 1
@@ -382,11 +387,11 @@ def test_problems_in_several_files_are_reported_together(project, build, edit, s
 
 
 def test_a_settings_problem_is_reported_with_the_other_files_problems(project, build, edit):
-    edit(_toml(project), 'kvk = "56150075"\n', "")
+    edit(_toml(project), "[facts]\n", '[facts]\nkvk = ""\n')
     edit(_nl(project), "niet langer dan nodig", "niet <b>langer</b> dan nodig")
     result = build(project)
     assert result.exit_code == 1
-    assert "the fact 'kvk' is missing" in result.stderr
+    assert "the fact 'kvk' must be non-empty text" in result.stderr
     assert "raw HTML is not allowed" in result.stderr
 
 
@@ -585,8 +590,8 @@ def test_statement_json(built_site, pages):
     index = json.loads(read(built_site / "statement.json"))
     assert index["languages"] == ["nl", "en"]
     assert index["source_language"] == "nl"
-    assert index["facts"]["company"] == "EMS Nederland B.V."
-    assert index["facts"]["kvk"] == "56150075"
+    assert index["facts"]["nl"]["publisher.name"] == "EMS Nederland B.V."
+    assert index["facts"]["en"]["publisher.registration"] == "Chamber of Commerce (KvK) 56150075"
     assert index["current"] == "2021-02-23"
     first = index["versions"][0]
     assert first["date"] == "2021-02-23"

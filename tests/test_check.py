@@ -190,13 +190,13 @@ def test_with_every_gap_filled_or_accepted_there_is_nothing_to_fix(project: Path
     statement = project / "statement"
     edit(
         statement / "nl.md",
-        "opnemen via: {{email}}.",
-        "opnemen via: {{email}}. U mag ook klagen bij de toezichthouder.",
+        "opnemen via: {{publisher.email}}.",
+        "opnemen via: {{publisher.email}}. U mag ook klagen bij de toezichthouder.",
     )
     edit(
         statement / "en.md",
-        "in writing via: {{email}}.",
-        "in writing via: {{email}}. You may also complain to the supervisory authority.",
+        "in writing via: {{publisher.email}}.",
+        "in writing via: {{publisher.email}}. You may also complain to the supervisory authority.",
     )
     edit(
         statement / "nl.md",
@@ -246,11 +246,12 @@ def test_a_gap_accepted_for_no_disclosure_is_named(project: Path) -> None:
 
 def test_a_fact_no_text_uses_is_a_warning(project: Path) -> None:
     toml = project / "statement" / "statement.toml"
-    edit(toml, 'kvk = "56150075"\n', 'kvk = "56150075"\nphone = "036 123 45 67"\n')
+    edit(toml, "[facts]\n", '[facts]\nphone = "036 123 45 67"\n')
     unused = of_kind(findings(project), "unused-fact")
     assert set(unused) == {"phone"}
     assert unused["phone"]["line"] == line_of(toml, "phone =")
-    edit(project / "statement" / "nl.md", "KVK {{kvk}}.", "KVK {{kvk}}, {{phone}}.")
+    number = "{{publisher.registration.number}}"
+    edit(project / "statement" / "nl.md", f"KVK {number}.", f"KVK {number}, {{{{phone}}}}.")
     assert of_kind(findings(project), "unused-fact") == {}  # used in one language is used
 
 
@@ -263,7 +264,11 @@ def test_a_link_to_a_missing_section_is_a_broken_link(project: Path) -> None:
 
 
 def test_what_stops_the_build_is_reported_and_nothing_is_written(project: Path) -> None:
-    edit(project / "statement" / "en.md", "no. {{kvk}}", "no. {{kvk_number}}")
+    edit(
+        project / "statement" / "en.md",
+        "no. {{publisher.registration.number}}",
+        "no. {{kvk_number}}",
+    )
     code, text = check(project)
     assert code == 1
     assert "statement/en.md:5: unknown fact {{kvk_number}}" in text
@@ -444,7 +449,11 @@ def test_each_problem_of_the_build_has_the_kind_of_the_stage_that_found_it(proje
     edit(
         project / "statement" / "statement.toml", "effective = 2021-02-23", "effective = 2021-02-30"
     )
-    edit(project / "statement" / "en.md", "no. {{kvk}}", "no. {{kvk_number}}")
+    edit(
+        project / "statement" / "en.md",
+        "no. {{publisher.registration.number}}",
+        "no. {{kvk_number}}",
+    )
     po = project / "locales" / "nl" / "LC_MESSAGES" / "messages.po"
     po.write_text(
         po.read_text(encoding="utf-8").replace('msgstr "Inhoud"', 'msgstr ""'), encoding="utf-8"

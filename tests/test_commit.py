@@ -115,7 +115,7 @@ def test_a_new_version_needs_a_new_date(repo) -> None:
 
 def test_nothing_changed_and_a_broken_text_are_refused(repo) -> None:
     assert "statement: there is nothing to commit\n" in refused(repo, "--editorial", "typo")
-    repo.edit("nl.md", "KVK {{kvk}}", "KVK {{kvk_nr}}")
+    repo.edit("nl.md", "KVK {{publisher.registration.number}}", "KVK {{kvk_nr}}")
     assert refused(repo, "--editorial", "typo").startswith(
         "statement/nl.md:5: unknown fact {{kvk_nr}}\n"
     )

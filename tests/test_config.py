@@ -10,6 +10,7 @@ import pytest
 
 from generator.config import read_settings, settings_with_problems, statement_settings
 from generator.errors import StatementError, flatten
+from generator.model import Publisher
 
 REPO_SETTINGS = Path(__file__).resolve().parents[1] / "statement" / "statement.toml"
 
@@ -48,14 +49,16 @@ def test_the_repository_settings():
         ("nl", "nl_NL", "Nederlands"),
         ("en", "en_GB", "English"),
     ]
-    assert settings.fact_values == {
-        "company": "EMS Nederland B.V.",
-        "street": "Transistorstraat 91",
-        "city": "Almere",
-        "kvk": "56150075",
-        "email": "info@ems.claims",
-        "website": "www.ems-csp.com",
-    }
+    assert settings.publisher("nl") == Publisher(
+        "EMS Nederland B.V.",
+        ("Transistorstraat 91", "Almere"),
+        ("KvK", "56150075"),
+        "info@ems.claims",
+        "www.ems-csp.com",
+    )
+    assert settings.publisher("en").registration == ("Chamber of Commerce (KvK)", "56150075")
+    assert settings.facts_in("en")["publisher.registration"] == "Chamber of Commerce (KvK) 56150075"
+    assert settings.facts == ()
     assert settings.base_url is None
 
 
@@ -127,15 +130,69 @@ def test_a_date_and_time_is_refused(settings_file, edit):
     assert "'effective' must be a date" in only_problem(settings_file).message
 
 
-def test_missing_fact_points_at_the_facts_table(settings_file, edit):
-    edit(settings_file, 'kvk = "56150075"\n', "")
+def test_facts_take_any_name_and_one_value_per_language(settings_file, edit):
+    facts = '[facts]\nphone = "+44 20 7946 0000"\nstreet = { nl = "Stationsplein 1", en = "1 Stationsplein" }\n'
+    edit(settings_file, "[facts]\n", facts)
+    settings = read_settings(settings_file)
+    assert settings.facts_in("nl")["street"] == "Stationsplein 1"
+    assert settings.facts_in("en")["street"] == "1 Stationsplein"
+    assert (
+        settings.facts_in("en")["phone"] == settings.facts_in("nl")["phone"] == "+44 20 7946 0000"
+    )
+
+
+def test_a_table_of_languages_gives_every_language(settings_file, edit):
+    edit(settings_file, "[facts]\n", '[facts]\nstreet = { nl = "Stationsplein 1" }\n')
     error = only_problem(settings_file)
-    assert error.message == "the fact 'kvk' is missing"
-    assert error.line == line_of(settings_file, "[facts]")
+    assert error.message == "the fact 'street' gives no value for the language 'en'"
+    assert error.line == line_of(settings_file, "street =")
+
+
+def test_a_publisher_value_for_a_language_the_statement_does_not_have(settings_file, edit):
+    edit(
+        settings_file,
+        'name = "EMS Nederland B.V."',
+        'name = { nl = "EMS", en = "EMS", de = "EMS" }',
+    )
+    error = only_problem(settings_file)
+    assert error.message == "the publisher's name has a value for 'de', not one of the languages"
+    assert error.line == line_of(settings_file, "name = {")
+
+
+def test_a_publisher_without_a_registration_or_an_address(settings_file, edit):
+    edit(settings_file, 'address = ["Transistorstraat 91", "Almere"]\n', "")
+    start = "registration = { label"
+    text = settings_file.read_text(encoding="utf-8")
+    line = next(line for line in text.split("\n") if line.startswith(start))
+    edit(settings_file, line + "\n", "")
+    publisher = read_settings(settings_file).publisher("en")
+    assert (publisher.name, publisher.address, publisher.registration) == (
+        "EMS Nederland B.V.",
+        (),
+        None,
+    )
+    assert "publisher.registration" not in read_settings(settings_file).facts_in("en")
+
+
+def test_a_publisher_without_a_name(settings_file, edit):
+    edit(settings_file, 'name = "EMS Nederland B.V."\n', "")
+    error = only_problem(settings_file)
+    assert error.message == "the publisher has no name"
+    assert error.line == line_of(settings_file, "[publisher]")
+
+
+def test_a_misspelt_publisher_field_and_an_address_that_is_no_text(settings_file, edit):
+    edit(settings_file, 'email = "info@ems.claims"', 'e_mail = "info@ems.claims"')
+    edit(settings_file, 'address = ["Transistorstraat 91", "Almere"]', "address = [91]")
+    messages = sorted(error.message for error in problems(settings_file))
+    assert messages == [
+        "the publisher's address is not a list of lines of text",
+        "unknown publisher field 'e_mail'",
+    ]
 
 
 def test_an_empty_fact_is_refused(settings_file, edit):
-    edit(settings_file, 'city = "Almere"', 'city = "  "')
+    edit(settings_file, "[facts]\n", '[facts]\ncity = "  "\n')
     error = only_problem(settings_file)
     assert "'city' must be non-empty text" in error.message
     assert error.line == line_of(settings_file, "city =")
@@ -159,12 +216,12 @@ def test_a_misspelt_setting_gets_a_suggestion(settings_file, edit):
 
 
 def test_every_problem_is_reported_together(settings_file, edit):
-    edit(settings_file, 'kvk = "56150075"\n', "")
+    edit(settings_file, "[facts]\n", '[facts]\nkvk = ""\n')
     edit(settings_file, 'locale = "en_GB"', 'locale = "en_XX"')
     edit(settings_file, 'source_language = "nl"', 'source_language = "fr"')
     messages = sorted(error.message for error in problems(settings_file))
     assert messages == [
-        "the fact 'kvk' is missing",
+        "the fact 'kvk' must be non-empty text",
         "the source language 'fr' is not one of the languages",
         "unknown locale 'en_XX'",
     ]
@@ -177,9 +234,8 @@ def test_missing_settings_file(tmp_path):
 
 
 def test_every_toml_mistake_is_said_at_once_and_the_rest_still_read(settings_file, edit):
-    edit(settings_file, 'city = "Almere"', "city = Almere")
+    edit(settings_file, "[facts]\n", '[facts]\ncity = Almere\nkvk "56150075"\n')
     edit(settings_file, 'source_language = "nl"', 'source_language = "nl')
-    edit(settings_file, 'kvk = "56150075"', 'kvk "56150075"')
     settings, errors = statement_settings(settings_file)
     assert [(e.line, e.message) for e in errors] == [
         (line_of(settings_file, "source_language ="), "this text has no closing quote"),
@@ -205,3 +261,30 @@ def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(se
         (text[:start].count("\n") + 1, "the value of 'languages' is not in quotes")
     ]
     assert [(lang.code, lang.locale) for lang in settings.languages] == [("nl", "nl"), ("en", "en")]
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "hint"),
+    [
+        ('city = "Almere', "this text has no closing quote", 'city = "Almere"'),
+        ("city = “Almere”", "the value of 'city' is in curly quotes", 'city = "Almere"'),
+        ('city: "Almere"', "'city' has a : where TOML wants =", 'city = "Almere"'),
+        ('the city = "Almere"', "the name 'the city' has a space in it", 'the_city = "Almere"'),
+        ("city =", "'city' has no value", 'city = "…"'),
+        ("city = Almere", "the value of 'city' is not in quotes", 'city = "Almere"'),
+        (
+            'city = "C:\\Almere"',
+            "a \\ in text in double quotes starts an escape",
+            "city = 'C:\\Almere'",
+        ),
+        ("[facts.city", "this table heading is not written [name]", "[facts.city]"),
+    ],
+)
+def test_a_toml_mistake_is_said_in_plain_words_with_the_line_as_it_should_be(
+    settings_file, edit, line, message, hint
+):
+    edit(settings_file, 'city = "Almere"', line)
+    _, errors = statement_settings(settings_file)
+    error = errors[0]  # what follows from it, if anything, comes after
+    assert error.line == line_of(settings_file, line)
+    assert error.message.startswith(message) and error.hint.endswith(hint)

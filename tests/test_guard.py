@@ -17,7 +17,7 @@ from repos import StatementRepo, make_repo
 from generator.errors import StatementError
 from generator.files import SourceFiles
 from generator.i18n import load_catalogs
-from generator.model import Language, Publication, Settings, Statement, Version
+from generator.model import Language, Publication, Publisher, Settings, Statement, Version
 from generator.plan import FILE_WORDS, plan_site
 from generator.render import environment, render_page
 from generator.source import statement_from
@@ -129,9 +129,9 @@ def test_moving_a_section_is_a_change(repo: StatementRepo) -> None:
 
 
 def test_a_changed_fact_is_a_change(repo: StatementRepo) -> None:
-    repo.edit("statement.toml", 'city = "Almere"', 'city = "Lelystad"')
+    repo.edit("statement.toml", '"Almere"]', '"Lelystad"]')
     sha = repo.commit("Verhuisd")
-    stderr = refused(repo, sha, "nl: controller; en: controller; statement.toml: [facts]")
+    stderr = refused(repo, sha, "nl: controller; en: controller; statement.toml: [publisher]")
     assert f"statement/nl.md (commit {sha[:7]}):3:" in stderr
 
 
@@ -241,6 +241,7 @@ SETTINGS = Settings(
            ("website", "www.voorbeeld.example")),
     base_url=None,
     summary=(("nl", "Eerste versie."), ("en", "First version.")),
+    publishers=(("nl", Publisher("Voorbeeld B.V.")), ("en", Publisher("Voorbeeld B.V."))),
 )  # fmt: skip
 WORDS = st.sampled_from(["wij", "bewaren", "*wij*", "{{city}}"])
 BLOCK = st.tuples(

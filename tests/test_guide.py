@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -284,3 +285,15 @@ def test_the_readmes_commands_work_as_written_after_make_site(tmp_path: Path) ->
     # typed in a folder of the project, not its top: it is still the project's command
     done = typed("../bin/statement diff", clone / "statement")
     assert done.returncode == 0 and done.stdout.startswith("Changes from the version of"), done
+
+
+def test_bin_statement_before_make_site_says_to_run_it(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    shutil.copy2(REPO / "bin" / "statement", tmp_path / "bin" / "statement")
+    done = subprocess.run(
+        ["bin/statement", "check"], cwd=tmp_path, env=new_terminal(), capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"The statement command is not installed yet: run `make site` in {tmp_path} first.\n"
+    )

@@ -128,6 +128,14 @@ def make_hostile(root: Path) -> Path:
         + text[text.index("[accepted_gaps]") - 1 :]
     )
     assert end > start
+    start, end = text.index("[publisher]"), text.index("# Other facts")
+    publisher = (
+        f"[publisher]\nname = {facts['company']}\n"
+        f"address = [{facts['street']}, {facts['city']}]\n"
+        f"registration = {{ label = {toml(payload('label'))}, number = {facts['kvk']} }}\n"
+        f"email = {facts['email']}\nwebsite = {facts['website']}\n\n"
+    )
+    text = text[:start] + publisher + text[end:]
     text = text.replace("effective = 2021-02-23", "effective = 2022-03-01")
     text = text.replace(
         '# base_url = "https://www.ems-csp.com/privacy/"', f"base_url = {toml(BASE_URL)}"
@@ -217,7 +225,7 @@ def test_every_attack_is_shown_as_the_text_it_is(hostile: Path) -> None:
         shown = page_text(page)
         for where in ("heading", "text", "item", "head", "cell", "link-text", "quote", "changed"):
             assert payload(f"{where}-{lang}") in shown, where
-        for where in ("fact", "company", "street", "city", "kvk"):
+        for where in ("fact", "company", "street", "city", "label", "kvk"):
             assert payload(where) in shown, where
         assert "<script>window.pwned='entity'</script> <img src=x onerror=alert(1)>" in shown
         assert "<script>window.pwned='code'</script>" in shown
@@ -298,9 +306,9 @@ def test_the_feeds_are_well_formed_atom_with_the_attacks_as_text(hostile: Path) 
 
 def test_statement_json_holds_the_words_as_data(hostile: Path) -> None:
     index = json.loads(read(hostile, "statement.json"))
-    assert index["facts"]["company"] == payload("company")
-    assert index["facts"]["hostile"] == payload("fact")
-    assert index["facts"]["website"] == "javascript:window.pwned='website'//\"><script>"
+    assert index["facts"]["nl"]["publisher.name"] == payload("company")
+    assert index["facts"]["nl"]["hostile"] == payload("fact")
+    assert index["facts"]["en"]["website"] == "javascript:window.pwned='website'//\"><script>"
     newest = index["versions"][-1]
     assert newest["summary"] == {"nl": payload("summary-nl"), "en": payload("summary-en")}
     headings = {section["id"]: section["heading"] for section in newest["sections"]}
@@ -602,10 +610,10 @@ BASE_FIX = (
         ('# base_url = "https://www.ems-csp.com/privacy/"',
          'base_url = "https://example.com/\\"><script>"',
          "'base_url' is not a web address: 'https://example.com/\"><script>'", BASE_FIX),
-        ('company = "EMS Nederland B.V."', 'company = "EMS\\u001b[2J Nederland"',
-         "the fact 'company' holds the unprintable character U+001B", TOML_FIX),
-        ('city = "Almere"', 'city = "Almere\\u0000"',
-         "the fact 'city' holds the unprintable character U+0000", TOML_FIX),
+        ('name = "EMS Nederland B.V."', 'name = "EMS\\u001b[2J Nederland"',
+         "the publisher's name holds the unprintable character U+001B", TOML_FIX),
+        ('address = ["Transistorstraat 91", "Almere"]', 'address = ["Transistorstraat 91", "Almere\\u0000"]',
+         "the publisher's address holds the unprintable character U+0000", TOML_FIX),
         ('name = "English"', 'name = "Engl\\u0085ish"',
          "the name of language 'en' holds the unprintable character U+0085", TOML_FIX),
         ('en = "The text', 'en = "\\uFFFFThe text',
@@ -614,10 +622,10 @@ BASE_FIX = (
          'base_url = "https://example.com/\\u0001privacy/"',
          "'base_url' is not a web address: 'https://example.com/\\x01privacy/'", BASE_FIX),
         ('email = "info@ems.claims"', 'email = "info@ems.claims?bcc=x@evil.example"',
-         "the fact 'email' is not an e-mail address: 'info@ems.claims?bcc=x@evil.example'",
+         "the publisher's email is not one e-mail address",
          'write one e-mail address and nothing else: email = "privacy@example.com"'),
         ('email = "info@ems.claims"', 'email = "info@ems.claims\\"><script>"',
-         "the fact 'email' is not an e-mail address: 'info@ems.claims\"><script>'",
+         "the publisher's email is not one e-mail address",
          'write one e-mail address and nothing else: email = "privacy@example.com"'),
     ],
     ids=["javascript-base-url", "data-base-url", "breakout-base-url", "escape-in-a-fact",

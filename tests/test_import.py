@@ -259,8 +259,8 @@ def test_both_languages_imported_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     for text in ("nl.md", "en.md", "editorial-commits"):
         (project / "statement" / text).unlink(missing_ok=True)
-    dutch = "---\ntitle: Privacy\n---\n\nWelkom.\n\n# Wie\n\n{{company}}.\n\n# Bewaren\n\nKort.\n"
-    english = "# Privacy\n\nWelcome.\n\n## Who\n\n{{company}}.\n\n## Keeping\n\nShort.\n"
+    dutch = "---\ntitle: Privacy\n---\n\nWelkom.\n\n# Wie\n\n{{publisher.name}}.\n\n# Bewaren\n\nKort.\n"
+    english = "# Privacy\n\nWelcome.\n\n## Who\n\n{{publisher.name}}.\n\n## Keeping\n\nShort.\n"
     assert run_import(project, source(tmp_path, "nl.md", dutch), "nl").exit_code == 0
     assert run_import(project, source(tmp_path, "en.md", english), "en").exit_code == 0
     result = run_build(project, extra=["--no-pdf"])

@@ -52,8 +52,9 @@ def settings(day: datetime.date, version: int) -> str:
     summary = "".join(f'{code(loc)} = "{LETTERS[code(loc)]} ({version})"\n' for loc in LOCALES)
     return (
         f'effective = {day.isoformat()}\nsource_language = "en"\n\n{languages}'
-        '[facts]\ncompany = "Acme Europa SE"\nstreet = "Rue de la Loi 1"\ncity = "Bruxelles"\n'
-        'kvk = "0123456789"\nemail = "privacy@acme.example"\nwebsite = "www.acme.example"\n\n'
+        '[publisher]\nname = "Acme Europa SE"\naddress = ["Rue de la Loi 1", "1000 Bruxelles"]\n'
+        'registration = { label = "BCE/KBO", number = "0123456789" }\n'
+        'email = "privacy@acme.example"\nwebsite = "www.acme.example"\n\n'
         f"[summary]\n{summary}"
     )
 
@@ -62,7 +63,7 @@ def text(lang: str, version: int) -> str:
     letters = LETTERS[lang]
     parts = [f"# {letters.split(':')[0]}\n"]
     for n in range(SECTIONS):
-        body = f"{letters} — {{{{company}}}}, {n}."
+        body = f"{letters} — {{{{publisher.name}}}}, {n}."
         if n == version % SECTIONS:
             body += f" ({version})"
         if n == SECTIONS - 1:

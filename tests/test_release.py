@@ -86,7 +86,7 @@ def test_release_refuses_a_date_that_does_not_exist(repo) -> None:
 
 
 def test_release_refuses_while_the_text_has_a_mistake(repo) -> None:
-    repo.edit("en.md", "no. {{kvk}}", "no. {{kvk_number}}")
+    repo.edit("en.md", "no. {{publisher.registration.number}}", "no. {{kvk_number}}")
     before = (repo.statement / "statement.toml").read_bytes()
     code, _, err = run(repo, "release", "--date", "2022-03-01")
     assert code == 1 and "statement/en.md:5: unknown fact {{kvk_number}}" in err

@@ -116,12 +116,12 @@ def test_a_save_rebuilds_the_preview(preview: Preview) -> None:
 
 
 def test_a_broken_save_shows_its_error_and_the_next_good_save_recovers(preview) -> None:
-    preview.repo.edit("nl.md", "KVK {{kvk}}", "KVK {{kvk_nr}}")
+    preview.repo.edit("nl.md", "KVK {{publisher.registration.number}}", "KVK {{kvk_nr}}")
     page = preview.until("/nl/", lambda page: "preview-failed" in page)
     assert "<code>statement/nl.md:5</code>: unknown fact {{kvk_nr}}" in page
     assert "Wij bewaren uw persoonsgegevens" in page  # the last good build, under the error
     assert "statement/nl.md:5: unknown fact {{kvk_nr}}" in preview.terminal()
-    preview.repo.edit("nl.md", "KVK {{kvk_nr}}", "KVK {{kvk}}")
+    preview.repo.edit("nl.md", "KVK {{kvk_nr}}", "KVK {{publisher.registration.number}}")
     page = preview.until("/nl/", lambda page: "preview-failed" not in page)
     assert "statement check finds 3 error(s)" in page
 

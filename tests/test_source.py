@@ -208,7 +208,7 @@ def test_the_line_of_a_problem_inside_a_paragraph(problems):
 def test_unknown_fact(problems):
     [error] = problems(one_section("Wij zijn {{bedrijf}}."))
     assert (error.line, error.message) == (5, "unknown fact {{bedrijf}}")
-    assert "company" in error.hint
+    assert "publisher." in error.hint
 
 
 def test_safe_links_are_kept(read):
@@ -256,7 +256,9 @@ def test_a_problem_in_the_introduction_is_reported_on_its_line(problems):
 
 
 def test_sub_headings_get_anchors_of_their_section_and_words(read):
-    body = "Tekst.\n\n### Hoe lang?\n\nA.\n\n#### Über {{company}}\n\nB.\n\n### Hoe lang?\n\nC."
+    body = (
+        "Tekst.\n\n### Hoe lang?\n\nA.\n\n#### Über {{publisher.name}}\n\nB.\n\n### Hoe lang?\n\nC."
+    )
     html = read(one_section(body)).sections[0].html
     assert '<h3 id="retention-hoe-lang">Hoe lang?</h3>' in html
     assert '<h4 id="retention-uber-ems-nederland-b-v">Über EMS Nederland B.V.</h4>' in html
@@ -292,7 +294,7 @@ def test_a_gfm_table_is_rendered(read):
 
 
 def test_a_fact_in_a_link_target_is_its_value(read):
-    body = "Mail [{{email}}](mailto:{{email}}) of [de site](https://{{website}}/privacy)."
+    body = "Mail [{{publisher.email}}](mailto:{{publisher.email}}) of [de site](https://{{publisher.website}}/privacy)."
     html = read(one_section(body)).sections[0].html
     assert html == (
         '<p>Mail <a href="mailto:info@ems.claims">info@ems.claims</a> of '
@@ -301,7 +303,7 @@ def test_a_fact_in_a_link_target_is_its_value(read):
 
 
 def test_a_fact_in_a_link_target_is_checked_like_any_link(problems):
-    body = "Zie [x](mailto:{{nergens}}) en [y]({{website}})."
+    body = "Zie [x](mailto:{{nergens}}) en [y]({{publisher.website}})."
     assert [(error.line, error.message) for error in problems(one_section(body))] == [
         (5, "the link 'www.ems-csp.com' is not allowed"),
         (5, "unknown fact {{nergens}}"),
@@ -311,7 +313,7 @@ def test_a_fact_in_a_link_target_is_checked_like_any_link(problems):
 def test_another_systems_tag_is_refused_not_published(problems):
     [error] = problems(one_section("Tekst.\n\nBel ons: {{ site.data.contact }}."))
     assert (error.line, error.message) == (7, "{{ site.data.contact }} is not a fact")
-    assert "company" in error.hint and "\\{" in error.hint
+    assert "publisher." in error.hint and "\\{" in error.hint
 
 
 def test_braces_written_as_text_stay_text(read):
@@ -433,7 +435,9 @@ def test_a_mistyped_id_is_said_together_with_the_texts_other_mistakes(tmp_path, 
     folder.mkdir()
     nl = (REPO / "statement" / "nl.md").read_text(encoding="utf-8")
     en = (REPO / "statement" / "en.md").read_text(encoding="utf-8")
-    (folder / "nl.md").write_text(nl.replace("KVK {{kvk}}", "KVK {{kvk_nr}}"), encoding="utf-8")
+    (folder / "nl.md").write_text(
+        nl.replace("KVK {{publisher.registration.number}}", "KVK {{kvk_nr}}"), encoding="utf-8"
+    )
     en = en.replace("{#retention ", "{#retentoin ").replace("## Security", "## Safety <b>")
     (folder / "en.md").write_text(
         en.replace("## Contact {#contact", "## Contact {#contacts"), "utf-8"
@@ -451,9 +455,9 @@ def test_a_mistyped_id_is_said_together_with_the_texts_other_mistakes(tmp_path, 
 
 
 def test_a_fact_with_spaces_in_a_link_address_is_refused(problems):
-    [error] = problems(one_section("Mail [ons](mailto:{{ email }})."))
+    [error] = problems(one_section("Mail [ons](mailto:{{ publisher.email }})."))
     assert (error.line, error.message) == (
         5,
-        "{{ email }} in a link's address is written with spaces",
+        "{{ publisher.email }} in a link's address is written with spaces",
     )
-    assert "{{email}}" in error.hint
+    assert "{{publisher.email}}" in error.hint

@@ -28,6 +28,7 @@ from test_pages import (
 from test_versions import RETENTION_EN, RETENTION_EN_NEW, RETENTION_NL, RETENTION_NL_NEW
 
 from generator.cli import main
+from generator.serve import Preview
 from generator.timeline import build_day
 
 NO_PDF = ["--no-pdf"]
@@ -104,6 +105,23 @@ def test_the_same_source_on_the_same_day_gives_the_same_bytes(repo) -> None:
     one, two = site_files(repo.root / "one"), site_files(repo.root / "two")
     assert one == two
     assert one != site_files(repo.root / "three")  # the day it takes effect, the site changes
+
+
+def test_the_preview_builds_for_its_day(repo, tmp_path) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    for today, text in (("2026-12-31", RETENTION_EN), ("2027-01-01", RETENTION_EN_NEW)):
+        preview = Preview(repo.root, tmp_path / "cache", tmp_path / today, lambda *a, **k: None,
+                          datetime.date.fromisoformat(today))  # fmt: skip
+        preview.rebuild()
+        assert text in (tmp_path / today / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_check_reports_a_source_date_epoch_that_is_no_time(repo, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root), "--format", "json"])
+    findings = json.loads(checked.stdout)["findings"]
+    assert checked.exit_code == 1
+    assert any("SOURCE_DATE_EPOCH is not a moment in time" in f["message"] for f in findings)
 
 
 # --- backdating -------------------------------------------------------------------------------
@@ -281,22 +299,28 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     repo.commit("Version of 1 January 2023", "2022-12-01T10:00:00+01:00")
     assert build_for(repo, "2023-06-01").exit_code == 0
     archived = page(repo, "en/2022-03-01/index.html")
-    assert '<li><time datetime="2022-06-01">1 June 2022</time></li>' in archived  # no reason
-    assert "2 June 2022" not in archived  # marking it changed no word: no correction
+    assert "1 June 2022" not in archived  # that correction was of the Dutch text only
     assert (
         'It was in force from <time datetime="2022-03-01">1 March 2022</time> to '
         '<time datetime="2022-12-31">31 December 2022</time> inclusive.' in archived
     )
-    assert 'Last amended on <time datetime="2022-06-01">1 June 2022</time>.' in archived
+    assert 'Last amended on <time datetime="2022-04-10">10 April 2022</time>.' in archived
     assert "10 April 2022</time>: the number in words too</li>" in archived
     assert "digits before it applies" not in archived  # corrected before it took effect
     assert "20 May 2022" not in archived  # a comment changes no word: no amendment
     nl = page(repo, "nl/2022-03-01/index.html")
-    assert "Laatst gecorrigeerd op <time" in nl and "tot en met <time" in nl
+    assert 'Laatst gecorrigeerd op <time datetime="2022-06-01">1 juni 2022</time>.' in nl
+    assert '<li><time datetime="2022-06-01">1 juni 2022</time></li>' in nl  # marked in the file
+    assert "april" not in nl and "2 juni" not in nl  # not its correction; marking it is none
+    assert "tot en met <time" in nl
     feed = feedparser.parse(page(repo, "en/feed.xml"))
     entry = next(e for e in feed.entries if e.title == "Version of 1 March 2022")
     assert entry.published == "2022-02-01T09:00:00Z"
-    assert entry.updated == "2022-06-01T08:00:00Z"
+    assert entry.updated == "2022-04-10T08:00:00Z"
+    dutch = feedparser.parse(page(repo, "nl/feed.xml"))
+    assert next(e for e in dutch.entries if "1 maart 2022" in e.title).updated == (
+        "2022-06-01T08:00:00Z"
+    )
     assert feed.feed.updated == "2022-12-01T09:00:00Z"
     jing_valid(repo.root / "site" / "en" / "feed.xml")
 

@@ -139,7 +139,7 @@ def test_a_new_date_without_a_summary_in_every_language_is_refused(repo: Stateme
     second_version(repo)
     toml = repo.statement / "statement.toml"
     text = toml.read_text(encoding="utf-8")
-    toml.write_text(text[: text.index("en = ")], encoding="utf-8")
+    toml.write_text(text[: text.index("\nen = ") + 1], encoding="utf-8")
     repo.commit("No English summary")
     result = run_build(repo.root)
     assert result.exit_code == 1
