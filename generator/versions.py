@@ -31,6 +31,7 @@ EDITORIAL_FILE = "editorial-commits"
 PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
 TITLE, ORDER, FACTS = "the title", "the order of the sections", ("statement.toml", "[facts]")
 PUBLISHER = ("statement.toml", "[publisher]")
+PREVAILS = ("statement.toml", "source_language")
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ def published(statement: Statement) -> dict[tuple[str, str], object]:
         parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
     parts[FACTS] = statement.settings.facts
     parts[PUBLISHER] = statement.settings.publishers  # the header and footer show it
+    parts[PREVAILS] = statement.settings.source_language  # which text legally applies
     return parts
 
 
@@ -303,7 +305,8 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
 
 def _languages(changed: list[tuple[str, str]]) -> tuple[str, ...]:
     """The languages whose pages a change shows in; () for every one (the facts are on all)."""
-    return () if FACTS in changed else tuple(sorted({lang for lang, _ in changed}))
+    everywhere = FACTS in changed or PREVAILS in changed  # the translation notice is on every page
+    return () if everywhere else tuple(sorted({lang for lang, _ in changed}))
 
 
 def _commit(r: Revised, changing: dict[str, tuple]) -> Commit:

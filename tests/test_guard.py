@@ -135,6 +135,14 @@ def test_a_changed_fact_is_a_change(repo: StatementRepo) -> None:
     assert f"statement/nl.md (commit {sha[:7]}):3:" in stderr
 
 
+def test_another_prevailing_language_is_a_change(repo: StatementRepo) -> None:
+    """Which text legally applies is what the translation notice on every page says: switching
+    it under the old date published, with exit 0, a statement whose English now prevailed."""
+    repo.edit("statement.toml", 'source_language = "nl"', 'source_language = "en"')
+    sha = repo.commit("English first")
+    refused(repo, sha, "statement.toml: source_language")
+
+
 # --- history that can always be built -------------------------------------------------------------
 
 
