@@ -283,7 +283,7 @@ def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(se
 def test_a_toml_mistake_is_said_in_plain_words_with_the_line_as_it_should_be(
     settings_file, edit, line, message, hint
 ):
-    edit(settings_file, 'city = "Almere"', line)
+    edit(settings_file, "[facts]\n", f"[facts]\n{line}\n")
     _, errors = statement_settings(settings_file)
     error = errors[0]  # what follows from it, if anything, comes after
     assert error.line == line_of(settings_file, line)
