@@ -27,6 +27,7 @@ from .errors import StatementError, attempt
 from .files import SourceFiles
 from .history import History, read_history
 from .model import Site, Statement, Translation, Version
+from .release import FAR_AHEAD
 from .source import FACT, statement_from
 from .versions import said, versions_of
 
@@ -56,6 +57,7 @@ KINDS = {
     "stale-translation": "a translated section is behind a later change of the source text",
     "undated-change": "uncommitted changes to what the statement says under the current date",
     "unused-fact": "a fact in statement.toml that no text uses",
+    "far-ahead": "a version takes effect more than a year after it was committed",
 }
 TEMPLATE_FACT = re.compile(r"\bfacts\.([a-z][a-z0-9_]*)|\bfacts\[['\"]([a-z][a-z0-9_]*)")
 
@@ -420,7 +422,26 @@ def _history_findings(
     findings = _stale(versions[-1], statement) if versions else []
     if versions and versions[-1].draft and committed:
         findings += _undated_changes(committed[-1], statement)
-    return findings
+    settings = statement.translations[0].path.parent / "statement.toml"
+    return findings + [f for v in committed if (f := _far_ahead(v, settings))]
+
+
+def _far_ahead(version: Version, settings: Path) -> Finding | None:
+    """A version dated more than a year after its first commit: most often a mistyped year,
+    committed past release's and commit's question (with plain git), and published as upcoming."""
+    first = version.commits[0] if version.commits else None
+    if first is None or first.committed is None:
+        return None
+    day = first.committed.date()
+    if version.date <= day + FAR_AHEAD:
+        return None
+    wrong = version.date.isoformat()
+    message = f"the version of {wrong} takes effect more than a year after it was committed, on {day.isoformat()}: is the year right?"
+    hint = (
+        f"if it is wrong, add the line '{first.id[:7]} {wrong} <right date> <reason>' to "
+        "statement/corrections and set the right date in statement.toml; if it is right, nothing"
+    )
+    return Finding("warning", settings, None, "far-ahead", wrong, message, hint)
 
 
 def _standing(

@@ -290,8 +290,18 @@ def _warn_backdated(released: Released) -> None:
     metavar="REASON",
     help="With --version: why the new version applies from a day before today.",
 )
+@click.option(
+    "--far-ahead",
+    is_flag=True,
+    help="With --version: confirm a date more than a year ahead (most often a mistyped year).",
+)
 def commit_command(
-    root: Path, reason: str | None, new_version: bool, message: str | None, backdated: str | None
+    root: Path,
+    reason: str | None,
+    new_version: bool,
+    message: str | None,
+    backdated: str | None,
+    far_ahead: bool,
 ) -> None:
     """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
     with the message the build expects; only statement/ is committed."""
@@ -303,7 +313,7 @@ def commit_command(
     try:
         from .commit import commit as commit_statement
 
-        done = commit_statement(root, reason, message, backdated)
+        done = commit_statement(root, reason, message, backdated, far_ahead)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")

@@ -135,6 +135,14 @@ def test_a_changed_fact_is_a_change(repo: StatementRepo) -> None:
     assert f"statement/nl.md (commit {sha[:7]}):3:" in stderr
 
 
+def test_another_prevailing_language_is_a_change(repo: StatementRepo) -> None:
+    """Which text legally applies is what the translation notice on every page says: switching
+    it under the old date published, with exit 0, a statement whose English now prevailed."""
+    repo.edit("statement.toml", 'source_language = "nl"', 'source_language = "en"')
+    sha = repo.commit("English first")
+    refused(repo, sha, "statement.toml: source_language")
+
+
 # --- history that can always be built -------------------------------------------------------------
 
 
@@ -404,6 +412,26 @@ def test_a_correction_must_name_a_commit_with_that_date(repo: StatementRepo) -> 
         in result.stderr
     )
     assert "statement/corrections:3: 'abcdef0 2021-02-23' is not a correction" in result.stderr
+
+
+def test_a_correction_cannot_move_a_date_that_had_already_taken_effect(repo: StatementRepo) -> None:
+    """A correction mends a typo nobody relied on. Moving a version that had been in force for a
+    month to 2023 rewrote the site's account of which text applied in January 2022, without trace."""
+    repo.new_version("2022-01-01", "Versie van 2022-01-01.", "Version of 2022-01-01.")
+    repo.edit("nl.md", RETENTION_NL, RETENTION_NL_NEW)
+    wrong = repo.commit("Version of 2022-01-01", when="2021-12-01T10:00:00+01:00")
+    (repo.statement / "corrections").write_text(
+        f"{wrong[:7]} 2022-01-01 2023-01-01 should have been next year\n", encoding="utf-8"
+    )
+    repo.commit("Correct the date", when="2022-02-02T10:00:00+01:00")
+    result = run_build(repo.root)
+    assert result.exit_code == 1
+    assert (
+        "statement/corrections:1: the version of 2022-01-01 had taken effect when this correction "
+        "was committed, on 2022-02-02: the day a published version took effect cannot be changed\n"
+        "    fix: remove the line, and publish a new version instead: "
+        "bin/statement release --date YYYY-MM-DD\n"
+    ) in result.stderr
 
 
 def test_release_refuses_a_date_more_than_a_year_ahead_unless_confirmed(
