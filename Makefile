@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SHELL := /bin/bash  # for pipefail: a failed install must fail, even with its output filtered
+# bash, for pipefail: a failed install must fail, even with its output filtered
+SHELL := /bin/bash
 
 .PHONY: site guide test test-quick format catalogs system-packages clean bench lock
 
@@ -58,8 +59,11 @@ node_modules/.installed: package.json package-lock.json | system-packages
 	touch $@
 
 # The editors' guide (docs/) at http://127.0.0.1:8001/, rebuilt as you edit it.
+# Port 8001 (mkdocs.yml), or the next free one, said as the preview says it.
+FREE_PORT := from pathlib import Path; from generator.serve import free_port; \
+  print(free_port(Path("."), 8001, lambda said: print(said, file=__import__("sys").stderr)))
 guide: $(VENV)/.installed
-	$(BIN)/mkdocs serve
+	@port=$$($(BIN)/python -c '$(FREE_PORT)') && $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$$port
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix generator tests

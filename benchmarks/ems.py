@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness import Run, interleave, log, pdf_counts, repeat, run
+from harness import Run, Series, interleave, log, pdf_counts, pdfs_reused, repeat, run
 from peer_stack import peer_results, peer_setup
+from preview import measure_preview
 from profiles import top_of_profile
 from project import (
     STATEMENT,
@@ -30,10 +31,25 @@ def measure_ems(work: Path, runs: int, setup: dict) -> tuple[dict, dict]:
     results.update(edits(root, out, cli, runs))
     results.update(stages(work, root, out, cache, runs))
     fresh(cache)
-    run(cli)  # the site that the limits below render
+    run(cli)  # the site that the limits below render, and the fresh clone below reuses
     results["page_weight"] = page_weight(out)
     results["site"] = out
+    results["reuse"] = reuse(work, root, out, runs)
+    results["preview"] = measure_preview(root, runs)
     return results, peer
+
+
+def reuse(work: Path, root: Path, published: Path, runs: int) -> Series:
+    """A fresh clone's build (no cache) with --reuse of the site published just before."""
+    out, cache = work / "ems-site-reused", work / "ems-cache-reused"
+    cli = [STATEMENT, "build", "--root", root, "--out", out, "--cache", cache, "--reuse", published]
+    return repeat(
+        "fresh clone, no cache: statement build --reuse SITE",
+        runs,
+        lambda: run(cli),
+        before=lambda _i: fresh(out, cache),
+        after=lambda i, result: {**counted(i, result), "reused": pdfs_reused(result.stdout)},
+    )
 
 
 def counted(_i, result: Run) -> dict:

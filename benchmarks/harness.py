@@ -15,14 +15,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PDF_LINE = re.compile(r"PDFs: (\d+) rendered, (\d+) from the cache\.")
+PDF_LINE = re.compile(r"PDFs: (\d+) rendered, (\d+) from the cache(?:, (\d+) reused from .*)?[.;]")
+NOTHING_CHANGED = "Nothing changed since the last build"
 MB = 1024 * 1024
 
 
 @dataclass
 class Run:
     wall: float
-    maxrss: int  # bytes: the largest single process of the tree (wait4's ru_maxrss)
+    maxrss: int  # bytes: the largest single process of the tree (wait4's ru_maxrss, or the
+    # largest peak sampled from /proc, should a process escape wait4)
     tree_peak: int  # bytes: the largest sum of RSS over the process tree, sampled every 20 ms
     stdout: str
     stderr: str
@@ -34,16 +36,18 @@ class Run:
 
 
 class TreeSampler(threading.Thread):
-    """The RSS of a process and all its descendants, summed, sampled until stopped."""
+    """The RSS of a process and all its descendants, summed, sampled until stopped; and the
+    largest peak RSS (VmHWM) of any one of them."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.peak, self.largest, self.done = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.02):
             tree = _tree(self.pid)
             self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            self.largest = max([self.largest, *(_hwm(pid) for pid in tree)])
 
 
 def _tree(pid: int) -> list[int]:
@@ -58,6 +62,15 @@ def _tree(pid: int) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def _hwm(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def _rss(pid: int) -> int:
@@ -103,7 +116,7 @@ def run(cmd: list, *, cwd: Path | None = None, env: dict | None = None, check: b
         err.seek(0)
         result = Run(
             wall,
-            usage.ru_maxrss * 1024,
+            max(usage.ru_maxrss * 1024, sampler.largest),
             sampler.peak,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
@@ -215,10 +228,19 @@ def fmt_mb(size: int) -> str:
 
 
 def pdf_counts(text: str) -> tuple[int, int]:
+    """PDFs rendered and taken from the cache, as the build's output says; none for a rebuild
+    that found nothing changed (it loads no renderer at all)."""
+    if NOTHING_CHANGED in text:
+        return 0, 0
     found = PDF_LINE.search(text)
     if not found:
         raise RuntimeError(f"no 'PDFs: …' line in the build's output:\n{text}")
     return int(found.group(1)), int(found.group(2))
+
+
+def pdfs_reused(text: str) -> int:
+    found = PDF_LINE.search(text)
+    return int(found.group(3) or 0) if found else 0
 
 
 def to_json(value):

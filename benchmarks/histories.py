@@ -47,6 +47,7 @@ def measure_history(work: Path, commits: int, runs: dict, profile: bool) -> dict
         before=lambda _i: fresh(out, cache),
         after=lambda _i, r: r.json(),
     )
+    results["pages"] = page_sizes(out)
     if profile:
         prof = work / f"history-{commits}.prof"
         fresh(out, cache)
@@ -95,3 +96,17 @@ def measure_history(work: Path, commits: int, runs: dict, profile: bool) -> dict
         )
     fresh(root, out, cache)
     return results
+
+
+def page_sizes(site: Path) -> dict:
+    """The largest changelog page and feed of a site, and its largest page of any kind."""
+
+    def largest(pattern: str) -> tuple[str, int]:
+        sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.glob(pattern)}
+        return max(sizes.items(), key=lambda item: item[1], default=("", 0))
+
+    return {
+        "changelog": largest("*/changelog/**/index.html"),
+        "feed": largest("*/feed.xml"),
+        "page": largest("**/*.html"),
+    }

@@ -111,11 +111,14 @@ def write_results(data: dict, quick: bool) -> str:
         ("edit_committed", "rebuild after a one-section edit, committed as editorial"),
         ("edit_uncommitted", "rebuild after a one-section edit, uncommitted (draft)"),
         ("cold_nopdf", "cold, without PDFs (`--no-pdf`)"),
+        ("reuse", "fresh clone, no cache, `--reuse` of the site built just before"),
     ):
         s = ems[key]
         counts = "–"
         if s.extra and "rendered" in s.extra[0]:
             counts = ", ".join(sorted({f"{e['rendered']} ({e['cached']})" for e in s.extra}))
+            if "reused" in s.extra[0]:
+                counts += f"; reused: {', '.join(sorted({str(e['reused']) for e in s.extra}))}"
             if "expected" in s.extra[0]:
                 counts += (
                     f"; pages changed: {', '.join(sorted({str(e['expected']) for e in s.extra}))}"
@@ -141,6 +144,11 @@ def write_results(data: dict, quick: bool) -> str:
                 ("rebuild, no change", ems["nochange_stages"]),
             ]
         )
+    )
+    add("")
+    add(
+        f"The preview (`statement serve`, in a process of its own): from saving a word into en.md "
+        f"to the changed page served, {fmt_stats(ems['preview'].stats())}."
     )
     add("")
     weight = ems["page_weight"]
@@ -226,6 +234,14 @@ def write_results(data: dict, quick: bool) -> str:
             f"{fmt_stats(h['nopdf'].stats())} | {fmt_stats(pdf.stats()) if pdf else 'not run ²'} | "
             f"{made} |"
         )
+    add("")
+    add("The largest pages of each history's site (built without PDFs):")
+    add("")
+    add("| commits | changelog page | feed | any page |")
+    add("| --- | --- | --- | --- |")
+    for commits, h in hist.items():
+        cells = [f"{path} ({size / 1024:.0f} KB)" for path, size in h["pages"].values()]
+        add(f"| {commits:,} | {' | '.join(cells)} |")
     add("")
     add("Time per version (median ÷ versions), and its growth from the smallest history to each:")
     add("")

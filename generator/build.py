@@ -15,9 +15,11 @@ from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
-from .pdf import render_documents
+from .pdf import Rendered, pdf_checks, render_documents
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
+from .reuse import Published
+from .reuse import published as published_pdfs
 from .site import refuse_output, write_site
 from .timeline import backdated, build_day
 from .versions import read_versions
@@ -41,10 +43,12 @@ def make_site(
     pdfs: bool = True,
     today: date | None = None,
     history: History | None = UNREAD,
+    reuse: str | None = None,
 ) -> Site:
     """The whole site in memory; `pdfs=False` leaves the PDFs, and the links to them, out;
     `today` is the day it is built for (by default the clock's, see timeline.build_day);
-    `history` is the one the caller read already (check reads it once for all it does)."""
+    `history` is the one the caller read already (check reads it once for all it does);
+    `reuse` is the site published before, whose unchanged PDFs are taken (see reuse.py)."""
     cache = cache or root / CACHE
     writable_cache(cache)  # the PDFs are kept there; said before any work is done
     if history is UNREAD:
@@ -58,6 +62,8 @@ def make_site(
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     versions = read.versions
+    dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
+    catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
@@ -65,15 +71,24 @@ def make_site(
     require_publisher(publication.settings, root / "statement" / "statement.toml")
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
-    files[INDEX] = render_index(publication, plan)
-    documents = render_documents(plan.documents, files, cache / "pdf")
-    made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache."
+    published = published_pdfs(reuse) if reuse else None
+    documents = render_documents(plan.documents, files, cache / "pdf", published)
+    files[INDEX] = render_index(publication, plan, pdf_checks(documents))
     notes = (
         *_notes(history, publication),
         *read.notes,
-        made if pdfs else "PDFs: left out (--no-pdf).",
+        _made(documents, published) if pdfs else "PDFs: left out (--no-pdf).",
     )
     return Site(tuple(sorted((files | documents.files).items())), notes)
+
+
+def _made(documents: Rendered, published: Published | None) -> str:
+    made = f"PDFs: {documents.rendered} rendered, {documents.cached} from the cache"
+    if not published:
+        return made + "."
+    if published.problem:
+        return f"{made}; {published.source} could not be read ({published.problem})."
+    return f"{made}, {documents.reused} reused from {published.source}."
 
 
 def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:
@@ -95,6 +110,17 @@ def _check_history(root: Path, history: History | None, release: bool, allow_sha
             "there are uncommitted changes: a release is built from commits only",
             hint,
         )
+
+
+def _dropped_languages(versions: tuple[Version, ...], current: tuple) -> tuple:
+    codes = {language.code for language in current}
+    found = {
+        language.code: language
+        for version in versions
+        for language in version.statement.settings.languages
+        if language.code not in codes
+    }
+    return tuple(found.values())
 
 
 def _changes(versions: tuple[Version, ...]) -> tuple:

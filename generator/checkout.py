@@ -27,8 +27,6 @@ def checked(read: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(read)
     def reading(root: Path, *args, **kwargs) -> T:
-        if (cache := kwargs.get("cache", args[0] if args else None)) is not None:
-            writable_cache(cache.parent)  # the build's cache: history.json, and the PDFs beside it
         top = repository_top(root)
         if top is None:
             return read(root, *args, **kwargs)  # not in git: it reads no history either
@@ -85,7 +83,10 @@ def _require_tracked(root: Path, history) -> None:
 def _unreadable(root: Path, top: Path, reason: str) -> StatementError:
     message = f"git could not read the history of statement/: {reason}"
     hint = "run `git fsck` to see what is wrong; a fresh `git clone` of the repository mends most"
-    if _partial(top):
+    if "dubious ownership" in reason:  # the checkout belongs to another user than the build's
+        message = "git refuses to read this repository: it belongs to another user"
+        hint = f"if you trust it, tell git so: git config --global --add safe.directory {top}"
+    elif _partial(top):
         message = "git could not read an older version of statement/: this partial clone lacks it and its remote cannot be reached"
         hint = "make the remote reachable again, or clone the repository in full (without --filter)"
     return StatementError(root / "statement", None, message, hint)

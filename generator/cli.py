@@ -43,6 +43,7 @@ def _day(today) -> date | None:
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
+    envvar="STATEMENT_ROOT",  # set by bin/statement: its project, from whatever folder it is run
     help="The project folder (holds statement/, templates/, locales/).",
 )
 @click.option(
@@ -70,6 +71,13 @@ def _day(today) -> date | None:
     is_flag=True,
     help="Leave the PDFs and the links to them out: a quicker look, not a site to publish.",
 )
+@click.option(
+    "--reuse",
+    metavar="SITE",
+    default=None,
+    help="The site published before (a folder, or its https:// address): take its PDFs where "
+    "nothing they are made from changed, checked against the hashes its statement.json lists.",
+)
 @TODAY
 def build(
     root: Path,
@@ -78,6 +86,7 @@ def build(
     release: bool,
     allow_shallow: bool,
     no_pdf: bool,
+    reuse: str | None,
     today,
 ) -> None:
     """Build the site: every version in every language, changelog, feeds and PDFs."""
@@ -85,11 +94,14 @@ def build(
     out = out or root / "site"
     if release and no_pdf:
         raise click.UsageError("a release is built with its PDFs: leave out --no-pdf")
+    if reuse and "://" in reuse and not reuse.startswith("https://"):
+        raise click.UsageError("--reuse takes a folder or an https:// address")
     options = {
         "release": release,
         "allow_shallow": allow_shallow,
         "pdfs": not no_pdf,
         "today": _day(today),
+        "reuse": reuse,
     }
     cache = cache or root / fingerprint.CACHE
     inputs = fingerprint.inputs(root, options)
@@ -108,7 +120,7 @@ def build(
     for note in site.notes:
         click.echo(note)
     click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
-    hashes = ((path, fingerprint.sha256(data)) for path, data in site.files)
+    hashes = ((path, fingerprint.hash_of(data)) for path, data in site.files)
     lasting = (note for note in site.notes if not note.startswith("PDFs:"))  # true next time too
     fingerprint.record(inputs, out, cache, hashes, lasting)
 
@@ -117,6 +129,7 @@ ROOT = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
+    envvar="STATEMENT_ROOT",  # set by bin/statement: its project, from whatever folder it is run
     help="The project folder (holds statement/, templates/, locales/).",
 )
 CACHE = click.option(

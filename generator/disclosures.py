@@ -201,8 +201,12 @@ def tokens(sentence: str, stem: Callable[[str], str]) -> list[Token]:
 
 def sentences(section: Section) -> Iterator[str]:
     """The heading, then each sentence of each paragraph and list item."""
-    yield section.heading
-    for block in section.blocks:
+    return sentences_of(section.heading, section.blocks)
+
+
+def sentences_of(heading: str, blocks: tuple[str, ...]) -> Iterator[str]:
+    yield heading
+    for block in blocks:
         yield from (part for part in SENTENCE_END.split(block) if part)
 
 
@@ -237,13 +241,31 @@ def _rest(words: tuple[Word, ...], found: list[Token], before: int) -> int | Non
 
 def section_evidence(section: Section, path: Path, words: WordList) -> list[Evidence]:
     """Each disclosure the section states, with the first words that state it."""
-    evidence: dict[str, Evidence] = {}
-    for sentence in sentences(section):
-        for disclosure, phrase, said in _stated(sentence, words, set(evidence)):
-            evidence[disclosure] = Evidence(
-                disclosure, words.lang, path, section.id, section.line, said, phrase.written
-            )
-    return list(evidence.values())
+    heading, blocks = section.heading, section.blocks
+    if word_lists().get(words.lang) is words:  # the usual case: remembered for each text
+        said = _remembered(heading, blocks, words.lang)
+    else:
+        said = _said(heading, blocks, words)
+    return [
+        Evidence(disclosure, words.lang, path, section.id, section.line, found, written)
+        for disclosure, found, written in said
+    ]
+
+
+def _said(heading: str, blocks: tuple[str, ...], words: WordList) -> tuple:
+    """What a section's words state: (disclosure, the words, the phrase) for each disclosure."""
+    said: dict[str, tuple[str, str, str]] = {}
+    for sentence in sentences_of(heading, blocks):
+        for disclosure, phrase, found in _stated(sentence, words, set(said)):
+            said[disclosure] = (disclosure, found, phrase.written)
+    return tuple(said.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered(heading: str, blocks: tuple[str, ...], lang: str) -> tuple:
+    """_said, once for each text in a process: check reads the committed text as well as the
+    one being edited, and the preview checks on every save, mostly the same sections."""
+    return _said(heading, blocks, word_lists()[lang])
 
 
 def _stated(sentence: str, words: WordList, done: set[str]) -> Iterator[tuple[str, Phrase, str]]:

@@ -8,7 +8,7 @@ library is used here, and git in a subprocess: importing Jinja2, markdown-it, Gi
 WeasyPrint costs several times what a no-change rebuild may take.
 
 What the fingerprint covers: statement/ at HEAD (the commit, and the shallow boundary, which
-together fix the whole first-parent history) and in the working tree (every file's bytes),
+together fix the whole history) and in the working tree (every file's bytes),
 templates/ and locales/, the program (its source and the installed distributions' versions), the
 build's options, and the build day (see _clock).
 """
@@ -102,6 +102,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def hash_of(data) -> str:
+    """A file's hash, whether the site holds its bytes or where they are kept (a model.Stored,
+    hashed already; the model is not imported here, it costs more than this whole module)."""
+    return sha256(data) if isinstance(data, bytes) else data.sha256
+
+
 def _record(out: Path, cache: Path) -> Path:
     name = sha256(str(out.resolve()).encode())[:16]
     return cache / "sites" / f"{name}.json"
@@ -124,7 +130,7 @@ def _file_hash(path: str) -> str:
 
 
 def _git_state(root: Path) -> list[str]:
-    """HEAD and the shallow boundary: with them, the first-parent history of statement/ is fixed.
+    """HEAD and the shallow boundary: with them, the history of statement/ is fixed.
     Outside a git repository, nothing (the working tree is all the build reads)."""
     args = ["git", "rev-parse", "--is-shallow-repository", "--git-path", "shallow", "HEAD"]
     try:

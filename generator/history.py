@@ -49,9 +49,9 @@ class Revision:
     def short(self) -> str:
         return self.commit[:7]
 
-    def as_commit(self, changed: bool = True) -> Commit:
+    def as_commit(self, changed: bool = True, languages: tuple[str, ...] = ()) -> Commit:
         when = datetime.fromisoformat(self.committed) if self.committed else None
-        return Commit(self.commit, when, self.editorial, self.backdated, changed)
+        return Commit(self.commit, when, self.editorial, self.backdated, changed, languages)
 
 
 @dataclass(frozen=True)

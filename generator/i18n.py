@@ -6,13 +6,14 @@ A missing catalog or an untranslated message is an error, never a silent fallbac
 from __future__ import annotations
 
 import collections
+import functools
 import gettext
 import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup, escape
@@ -44,13 +45,23 @@ def catalog_path(locales: Path, lang: str) -> Path:
 def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
     """Every message the templates ask to translate, in a stable order (of several folders,
     only the templates in use: the first folder's of each name)."""
+    paths = [p for p in defaults.files(templates, "**/*").values() if p.suffix in EXTRACTED]
+    return _messages(tuple((path.suffix, path.read_bytes()) for path in paths))
+
+
+EXTRACTED = (".html", ".xml")
+
+
+@functools.lru_cache(maxsize=16)
+def _messages(templates: tuple[tuple[str, bytes], ...]) -> tuple[str, ...]:
+    """The messages of these templates (each its kind and its text): extracted once in a
+    process while they stay the same, not on every save the preview rebuilds after."""
     method_map, options_map = TEMPLATE_EXTRACTION
     found = set()
-    for path in defaults.files(templates, "**/*").values():
-        method = next((m for pattern, m in method_map if path.suffix == pattern[2:]), None)
-        if method and path.is_file():
-            options = options_map[f"**{path.suffix}"]
-            found |= {m[1] for m in extract_from_file(method, path, options=options)}
+    for suffix, text in templates:
+        method = next(m for pattern, m in method_map if suffix == pattern[2:])
+        options = options_map[f"**{suffix}"]
+        found |= {m[1] for m in extract(method, io.BytesIO(text), options=options)}
     return tuple(sorted(message for message in found if isinstance(message, str)))
 
 

@@ -36,8 +36,11 @@ ANCHOR = "\N{MATHEMATICAL LEFT WHITE SQUARE BRACKET}#{}\N{MATHEMATICAL RIGHT WHI
 MARKER = re.compile(
     "\N{MATHEMATICAL LEFT WHITE SQUARE BRACKET}#(.*?)\N{MATHEMATICAL RIGHT WHITE SQUARE BRACKET}"
 )
+MARKED = re.compile(MARKER.pattern + r"[ \t]*")  # a mark and the space after it
 HTML_ANCHOR = re.compile(r"""<a\s+(?:id|name)\s*=\s*["']([^"']+)["']\s*(?:/>|>\s*</a>)""", re.I)
-BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n", re.I)  # at a line's end: inside a table cell, no
+# <br> ending a line of text (inside a table cell it stays, and is listed)
+BREAK = re.compile(r"(?<=\S)[ \t]*<br\s*/?>[ \t]*(?=\n|\Z)", re.I)
+NEXT_LINE_TEXT = re.compile(r"\n[ \t]*\S")
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -250,8 +253,14 @@ def _html_anchors(draft: Draft) -> None:
 
 
 def _line_breaks(draft: Draft) -> None:
-    """`<br>` in the Markdown: a backslash at the line's end, CommonMark's own line break."""
-    text, count = BREAK.subn("\\\n", draft.text)
+    """`<br>` in the Markdown: a backslash at the line's end, CommonMark's own line break; at
+    a paragraph's end, where Markdown has no line break, nothing."""
+    text = draft.text
+
+    def mark(found: re.Match) -> str:
+        return "\\" if NEXT_LINE_TEXT.match(text, found.end()) else ""
+
+    text, count = BREAK.subn(mark, text)
     draft.lines = text.split("\n")
     draft.note(count, "wrote {count} <br> as Markdown line breaks")
 
@@ -301,7 +310,12 @@ def _title(
         draft.changes.append(f"found no title: used '{title}', from the file's name")
     elif heading is None:
         draft.changes.append(f"the title '{title}' from the front matter")
-    return title or heading.text, found
+    return title or _words(heading), found
+
+
+def _words(heading: Heading) -> str:
+    """A heading's words, without the marks of anchors that stood in it."""
+    return " ".join(MARKER.sub("", heading.text).split())
 
 
 def _title_heading(draft: Draft, title: str | None, found: list[Heading]) -> Heading | None:
@@ -310,6 +324,8 @@ def _title_heading(draft: Draft, title: str | None, found: list[Heading]) -> Hea
     first = found[0] if found else None
     if first is None or MARKER.sub("", "".join(draft.lines[: first.start])).strip():
         return None
+    if not _words(first):
+        return None  # a heading of no words (an anchor alone) is no title
     if title is not None:
         return first if first.level == 1 and first.text == title else None
     return first if all(h.level > first.level for h in found[1:]) else None
@@ -350,7 +366,7 @@ def _section_ids(
 
 def _new_id(heading: Heading, number: int, taken: set[str]) -> str:
     # ASCII, as ids are; a numbering in front ("2. Bewaartermijn") is no part of the name
-    words = re.sub(r"^[\d-]+", "", slug(heading.text).encode("ascii", "ignore").decode())
+    words = re.sub(r"^[\d-]+", "", slug(_words(heading)).encode("ascii", "ignore").decode())
     base = words if SECTION_ID.fullmatch(words) else f"section-{number + 1}"
     new, extra = base, 1
     while new in taken:
@@ -362,7 +378,8 @@ def _new_id(heading: Heading, number: int, taken: set[str]) -> str:
 def _record(draft: Draft, heading: Heading, target: str) -> None:
     """The anchors the original may have had for this heading: its own id, and the ids that
     GitHub's and other renderers make of its words."""
-    for anchor in (heading.id.replace("\\", ""), slug(heading.text), _github_slug(heading.text)):
+    words = _words(heading)
+    for anchor in (heading.id.replace("\\", ""), slug(words), _github_slug(words)):
         if anchor:
             draft.anchors.setdefault(anchor, target)
 
@@ -372,10 +389,10 @@ def _github_slug(text: str) -> str:
 
 
 def _heading_line(heading: Heading, level: int, ids: dict[int, str]) -> str:
-    markdown = TRAILING_ID.sub("", heading.markdown).strip()
-    if level == 2:
-        return f"## {markdown} {{{ids[heading.start]}}}"
-    return f"{'#' * min(level, 6)} {markdown}"
+    # an underlined heading may run over lines; a # heading is one line
+    markdown = TRAILING_ID.sub("", " ".join(heading.markdown.split("\n"))).strip()
+    braces = f"{{{ids[heading.start]}}}" if level == 2 else ""
+    return " ".join(part for part in ("#" * min(level, 6), markdown, braces) if part)
 
 
 # --- anchors and links ------------------------------------------------------------------------
@@ -393,14 +410,17 @@ def _sub_heading_anchors(draft: Draft) -> None:
 
 def _markers(draft: Draft, found: list[Heading]) -> None:
     """A marked anchor points at the nearest heading above it (or the introduction)."""
-    holder = INTRO
+    holder, kept = INTRO, []
     starts = {h.start: h for h in found}
     for number, line in enumerate(draft.lines):
         if number in starts and starts[number].level > 1:
             holder = starts[number].id
         for anchor in MARKER.findall(line):
             draft.anchors.setdefault(anchor.replace("\\", ""), holder)  # markdownify's \_
-        draft.lines[number] = MARKER.sub("", line).rstrip() if MARKER.search(line) else line
+        unmarked = MARKED.sub("", line).rstrip()
+        if unmarked or not MARKER.search(line):  # a line of marks alone goes, not left blank
+            kept.append(unmarked)
+    draft.lines = kept
 
 
 def _links(draft: Draft, base_url: str | None, target: Path) -> list[StatementError]:

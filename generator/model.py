@@ -145,6 +145,7 @@ class Commit:
     editorial: str = ""  # the reason in its `Editorial:` trailer
     backdated: str = ""  # the reason in its `Backdated:` trailer
     changed: bool = True  # it changed what the version says (a comment or reflow does not)
+    languages: tuple[str, ...] = ()  # the languages whose pages it changed; () for every one
 
 
 @dataclass(frozen=True)
@@ -241,8 +242,18 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Site:
-    """Everything the build made: file path (relative, forward slashes) to bytes."""
+class Stored:
+    """A file of the site kept on disk, not in memory (a PDF, in the cache): copied into the site
+    when it is written, and checked against its hash as it is copied."""
 
-    files: tuple[tuple[str, bytes], ...]
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build made: file path (relative, forward slashes) to bytes, or to where
+    they are kept on disk."""
+
+    files: tuple[tuple[str, bytes | Stored], ...]
     notes: tuple[str, ...] = ()  # what the editor should know about this build

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StatementError
-from .model import Document
-from .workers import run_all
+from .model import Document, Stored
+from .reuse import Published, reused
+from .workers import each_result
 
 ORIGIN = "https://statement.invalid/"  # pages and assets are served to WeasyPrint from memory
 CACHE_FORMAT = "1"
@@ -24,24 +26,48 @@ ASSETS = (".css", ".woff2")  # what a page may fetch while it is printed
 
 @dataclass(frozen=True)
 class Rendered:
-    files: dict[str, bytes]  # path in the site -> PDF bytes
+    files: dict[str, Stored]  # path in the site -> the PDF, kept in the cache
     rendered: int  # made by WeasyPrint in this build
     cached: int  # taken from the cache
+    made_from: dict[str, str]  # path -> the hash of all it was made from (its cache key)
+    reused: int = 0  # taken from the site published before (--reuse)
 
 
 def render_documents(
-    documents: tuple[Document, ...], site: dict[str, bytes], cache: Path
+    documents: tuple[Document, ...],
+    site: dict[str, bytes],
+    cache: Path,
+    published: Published | None = None,
 ) -> Rendered:
-    """Every document as PDF: from the cache where its input is unchanged, else rendered in parallel."""
+    """Every document as PDF, into the cache: from the cache where its input is unchanged, else
+    from the published site (--reuse), else rendered in parallel. No PDF is held in memory: a
+    build of thousands stays small."""
     keys = {document.path: _key(document, site) for document in documents}
-    files = {
-        d.path: data for d in documents if (data := _from_cache(cache, keys[d.path])) is not None
-    }
+    files = {d.path: stored for d in documents if (stored := _from_cache(cache, keys[d.path]))}
+    cached = len(files)
+    files |= _reuse([d for d in documents if d.path not in files], keys, cache, published)
     todo = [d for d in documents if d.path not in files]
-    made = _render_all(todo, site)
-    for document in todo:
-        _to_cache(cache, keys[document.path], made[document.path])
-    return Rendered(files | made, len(todo), len(documents) - len(todo))
+    files |= _render_all(todo, site, cache, keys)
+    reused = len(documents) - len(todo) - cached
+    return Rendered(files, len(todo), cached, keys, reused)
+
+
+def pdf_checks(documents: Rendered) -> dict[str, dict[str, str]]:
+    """What statement.json publishes of each PDF, for a later build's --reuse."""
+    return {
+        path: {"sha256": stored.sha256, "made_from": documents.made_from[path]}
+        for path, stored in sorted(documents.files.items())
+    }
+
+
+def _reuse(
+    documents: list[Document], keys: dict[str, str], cache: Path, published: Published | None
+) -> dict[str, Stored]:
+    """The published PDFs made from what these would be made from, into the cache."""
+    if published is None:
+        return {}
+    found = {d.path: reused(published, d.path, keys[d.path]) for d in documents}
+    return {path: _to_cache(cache, keys[path], data) for path, data in found.items() if data}
 
 
 def _key(document: Document, site: dict[str, bytes]) -> str:
@@ -59,43 +85,54 @@ def _weasyprint_version() -> str:
     return importlib.metadata.version("weasyprint")
 
 
-def _from_cache(cache: Path, key: str) -> bytes | None:
+def _from_cache(cache: Path, key: str) -> Stored | None:
     """The cached PDF, or None when it is missing or its bytes do not match the hash stored with it."""
     try:
-        data = (cache / f"{key}.pdf").read_bytes()
         expected = (cache / f"{key}.sha256").read_text(encoding="ascii").strip()
+        with open(cache / f"{key}.pdf", "rb") as file:
+            found = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError:
         return None
-    return data if hashlib.sha256(data).hexdigest() == expected else None
+    return Stored(cache / f"{key}.pdf", expected) if found == expected else None
 
 
-def _to_cache(cache: Path, key: str, data: bytes) -> None:
+def _to_cache(cache: Path, key: str, data: bytes) -> Stored:
     cache.mkdir(parents=True, exist_ok=True)
-    for name, content in (
-        (f"{key}.pdf", data),
-        (f"{key}.sha256", hashlib.sha256(data).hexdigest().encode()),
-    ):
+    digest = hashlib.sha256(data).hexdigest()
+    for name, content in ((f"{key}.pdf", data), (f"{key}.sha256", digest.encode())):
         partial = cache / f"{name}.{os.getpid()}.tmp"
         partial.write_bytes(content)
         partial.replace(cache / name)
+    return Stored(cache / f"{key}.pdf", digest)
 
 
-def _render_all(documents: list[Document], site: dict[str, bytes]) -> dict[str, bytes]:
+def _render_all(
+    documents: list[Document], site: dict[str, bytes], cache: Path, keys: dict[str, str]
+) -> dict[str, Stored]:
+    """Render the documents, each into the cache as it arrives; raise every one that failed."""
     if not documents:
         return {}
-    import weasyprint  # noqa: F401 - once here, so that forked workers do not import it again
-
     assets = {path: _unpacked(data) for path, data in site.items() if path.endswith(ASSETS)}
-    jobs = [(d, site[d.page], assets) for d in documents]
-    results = run_all(_render_job, jobs, min(len(jobs), os.cpu_count() or 1))
-    problems = [
-        StatementError(Path(d.page), None, f"the PDF ({d.label}) could not be made: {error}", HINT)
-        for d, (_, error) in zip(documents, results, strict=True)
-        if error
-    ]
+    jobs = [(d, site[d.page]) for d in documents]
+    made, problems = {}, []
+    for document, (data, error) in zip(documents, _results(jobs, assets), strict=True):
+        if error:
+            message = f"the PDF ({document.label}) could not be made: {error}"
+            problems.append(StatementError(Path(document.page), None, message, HINT))
+        else:
+            made[document.path] = _to_cache(cache, keys[document.path], data)
     if problems:
         raise ExceptionGroup("PDFs failed", problems)
-    return {d.path: data for d, (data, _) in zip(documents, results, strict=True)}
+    return made
+
+
+def _results(jobs: list[tuple[Document, bytes]], assets: dict[str, bytes]) -> Iterator:
+    """Each job's (PDF, failure), in order, as the workers finish them; the assets go to each
+    worker once, not with every job."""
+    import weasyprint  # noqa: F401 - once here, so that forked workers do not import it again
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    return each_result(_render_job, jobs, workers, _use_assets, (assets,))
 
 
 HINT = "reinstall the project (make site) so that its fonts and stylesheets are in place; if it persists, report it"
@@ -114,14 +151,22 @@ def _unpacked(data: bytes) -> bytes:
     return unpacked.getvalue()
 
 
-def _render_job(job: tuple[Document, bytes, dict[str, bytes]]) -> tuple[bytes, str]:
+ASSETS_OF_WORKER: dict[str, bytes] = {}  # the stylesheets and fonts, sent once to each worker
+
+
+def _use_assets(assets: dict[str, bytes]) -> None:
+    ASSETS_OF_WORKER.clear()
+    ASSETS_OF_WORKER.update(assets)
+
+
+def _render_job(job: tuple[Document, bytes]) -> tuple[bytes, str]:
     """One PDF, or the reason it failed. Runs in a worker process."""
     from weasyprint.urls import FatalURLFetchingError  # a BaseException, not an Exception
 
-    document, html, assets = job
+    document, html = job
     missing: list[str] = []
     try:
-        data, failure = _render(document, html, assets, missing), ""
+        data, failure = _render(document, html, ASSETS_OF_WORKER, missing), ""
     except (Exception, FatalURLFetchingError) as error:
         data, failure = b"", f"{type(error).__name__}: {error}"
     if missing:  # what the page asked for that the site does not have: the reason, said plainly

@@ -141,16 +141,52 @@ def plan_pages(publication: Publication) -> tuple[Page, ...]:
             codes, "changelog-year.html", newest, lambda lang, y=year: changelog_year_path(lang, y)
         )
     pages += _each_language(codes, "feed.xml", current, feed_path)
+    for lang, last in _dropped(publication, codes):
+        for template, path in LANGUAGE_PAGES:  # they stay, with the last version in the language
+            pages.append(Page(path(lang), template, lang, last, _kept(lang, last, path, codes)))
     for version in publication.versions:
+        # each version in its own languages: one that added a language has no page in it before,
+        # and the pages of a language dropped later stay where they were
+        langs = _languages(version)
         pages += _each_language(
-            codes, "statement.html", version, lambda lang, v=version: version_path(lang, v)
+            langs, "statement.html", version, lambda lang, v=version: version_path(lang, v)
         )
-        if publication.before(version) is not None:
+        if (before := publication.before(version)) is not None:
+            both = [lang for lang in langs if lang in _languages(before)]
             pages += _each_language(
-                codes, "comparison.html", version, lambda lang, v=version: comparison_path(lang, v)
+                both, "comparison.html", version, lambda lang, v=version: comparison_path(lang, v)
             )
     _unique([page.path for page in pages])
     return tuple(pages)
+
+
+LANGUAGE_PAGES = (
+    ("statement.html", current_path),
+    ("changelog.html", changelog_path),
+    ("feed.xml", feed_path),
+)
+
+
+def _dropped(publication: Publication, codes: list[str]) -> list[tuple[str, Version]]:
+    """The languages an earlier version had and the current one has not, each with the last
+    version in it."""
+    last = {lang: v for v in publication.versions for lang in _languages(v) if lang not in codes}
+    return sorted(last.items())
+
+
+def _kept(lang: str, last: Version, path, codes: list[str]) -> tuple[tuple[str, str], ...]:
+    """The alternates of a dropped language's page: the other languages' page of the same kind,
+    for its statement page the same version's."""
+    same = path is current_path
+    return tuple(
+        (code, path(code) if code == lang or not same else version_path(code, last))
+        for code in _languages(last)
+        if code == lang or code in codes
+    )
+
+
+def _languages(version: Version) -> list[str]:
+    return [language.code for language in version.statement.settings.languages]
 
 
 def _each_language(codes: list[str], template: str, version: Version, path) -> list[Page]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -92,6 +93,25 @@ class Announced:
     comparison_href: str
 
 
+class _Compiled(BytecodeCache):
+    """Each template compiled once in a process, not on every build: the preview rebuilds on
+    every save. Jinja checks the code against its source's hash, so an edited template is
+    compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
+
+
 def environment(
     templates: Path | Sequence[Path], catalogs: dict[str, gettext.GNUTranslations]
 ) -> Environment:
@@ -100,6 +120,7 @@ def environment(
     template folders, the first that has a template of the name gives it."""
     env = Environment(
         loader=FileSystemLoader(defaults.as_folders(templates)),
+        bytecode_cache=COMPILED,
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -250,7 +271,7 @@ def _absolute(publication: Publication, path: str) -> str | None:
 def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
     version, current = page.version, publication.current
     locale = _locale(page)
-    standing = timeline.standing(publication, version)
+    standing = timeline.standing(publication, version, page.lang)
     return {
         "translation": version.statement.translation(page.lang),
         "stamp": _stamp(version.date, locale),
@@ -262,7 +283,7 @@ def _statement(page: Page, publication: Publication, plan: Plan) -> dict:
         "in_force": None if publication.is_upcoming(current) else _stamp(current.date, locale),
         "announced": _announced(page, standing.announced),
         "amendments": [(_stamp(a.day, locale), a.reason) for a in standing.amendments],
-        "current_href": url(page.path, current_path(page.lang)),
+        "current_href": url(page.path, current_path(_or_source(current, page.lang))),
         "stale": {sid for lang, sid in version.stale if lang == page.lang},
         "pdf": _pdf_href(page, plan, "statement", version),
         "section_links": _section_links(page, _links(page, publication)),
@@ -289,7 +310,11 @@ def _section_links(page: Page, links: list[Link]) -> list[Link]:
 
 
 def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
-    shown = [v for v in reversed(publication.versions) if in_full(publication, v)]
+    shown = [
+        v
+        for v in reversed(publication.versions)
+        if in_full(publication, v) and _in(v, page.lang)  # a language added later starts there
+    ]
     return {
         "entries": [_entry(page, publication, plan, version) for version in shown],
         "stamp": _stamp(publication.current.date, _locale(page)),
@@ -300,7 +325,9 @@ def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
 def _changelog_year(page: Page, publication: Publication, plan: Plan) -> dict:
     """Every version of one year, in short: its summary, what sections changed, its links."""
     year = page.version.date.year
-    versions = [v for v in reversed(publication.versions) if v.date.year == year]
+    versions = [
+        v for v in reversed(publication.versions) if v.date.year == year and _in(v, page.lang)
+    ]
     return {
         "year": year,
         "entries": [_entry(page, publication, plan, version) for version in versions],
@@ -342,7 +369,7 @@ def _comparison(page: Page, publication: Publication, plan: Plan) -> dict:
 
 def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
     """Feed readers want absolute links: they are, when base_url is set."""
-    published = [v for v in reversed(publication.versions) if not v.draft]
+    published = [v for v in reversed(publication.versions) if not v.draft and _in(v, page.lang)]
     newest = published[:FEED_ENTRIES]
     entries = [_entry(page, publication, plan, version, absolute=True) for version in newest]
     return {
@@ -383,14 +410,14 @@ def _entry(
         date_text=dates.long_date(version.date, _locale(page)),
         summary=version.summary.get(page.lang, ""),
         href=_href(page, publication, version_path(page.lang, version), absolute),
-        comparison_href=comparison if before else None,
+        comparison_href=comparison if before and _in(before, page.lang) else None,
         changes=tuple(_section_change(page, before, version, change) for change in changes),
         pdf_href=_pdf_href(page, plan, "statement", version),
         changes_pdf_href=_pdf_href(page, plan, "changes", version),
         upcoming=publication.is_upcoming(version),
         current=version is publication.current,
         published=timeline.atom_time(timeline.published(version), version.date),
-        updated=timeline.atom_time(timeline.updated(version), version.date),
+        updated=timeline.atom_time(timeline.updated(version, page.lang), version.date),
     )
 
 
@@ -414,7 +441,17 @@ def _section_change(
 
 
 def _sections(version: Version | None, lang: str) -> dict[str, Section]:
-    return version.statement.translation(lang).by_id if version else {}
+    return version.statement.translation(lang).by_id if version and _in(version, lang) else {}
+
+
+def _in(version: Version, lang: str) -> bool:
+    """Whether the version is in the language: a version may add a language or drop one."""
+    return any(t.lang == lang for t in version.statement.translations)
+
+
+def _or_source(version: Version, lang: str) -> str:
+    """The language, or where the version dropped it, its source language."""
+    return lang if _in(version, lang) else version.statement.settings.source_language
 
 
 def _pdf_href(page: Page, plan: Plan, kind: str, version: Version) -> str | None:
@@ -435,8 +472,11 @@ def _urn(publication: Publication, name: str) -> str:
 # --- statement.json ----------------------------------------------------------------------------
 
 
-def render_index(publication: Publication, plan: Plan) -> bytes:
-    """site/statement.json: what was built, for machines."""
+def render_index(
+    publication: Publication, plan: Plan, pdf_checks: dict[str, dict[str, str]] | None = None
+) -> bytes:
+    """site/statement.json: what was built, for machines; with each PDF's hash and the hash of
+    what it was made from, for a later build's --reuse."""
     settings, current = publication.settings, publication.current
     index = {
         "languages": [language.code for language in settings.languages],
@@ -446,6 +486,7 @@ def render_index(publication: Publication, plan: Plan) -> bytes:
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
         "versions": [_version_entry(publication, plan, v) for v in publication.versions],
+        "pdf_checks": pdf_checks or {},
     }
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -28,6 +28,9 @@ from .errors import StatementError
 from .model import Site
 from .site import write_site
 
+# A save is seen within POLL seconds and built once no other file has changed for SETTLE
+# (mkdocs' 0.5 and 0.1 would spend most of the 0.3 s a preview may take to answer it).
+POLL, SETTLE = 0.1, 0.05
 HOST = "127.0.0.1"  # the editor's own machine only: a draft is not for the network
 WATCHED = ("statement", "templates", "locales")
 TRIES = 20  # ports tried, from the one asked for up, before giving up
@@ -95,7 +98,10 @@ def serve(
         preview = Preview(root, cache, folder / "site", echo, today)
         preview.rebuild()
         said = f"Preview at http://{HOST}:{port}/ — it rebuilds when you save. Ctrl+C stops it."
-        server = _Server(lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"))
+        server = _Server(
+            lambda: echo(said), preview.rebuild, HOST, port, str(folder / "site"),
+            polling_interval=POLL,
+        )  # fmt: skip
         for part in WATCHED:
             if (root / part).is_dir():
                 server.watch(str(root / part))
@@ -136,6 +142,7 @@ class _Server(LiveReloadServer):
     def __init__(self, announce: Callable[[], None], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.announce = announce
+        self.build_delay = SETTLE
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self.announce()  # serve() binds the socket and starts the watching before this

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StatementError
@@ -23,6 +24,8 @@ ODD_SPACE = re.compile(r"[^\S\n\t ]")  # a no-break space and the like: TOML rea
 TABLE = re.compile(r"\s*\[+\s*([A-Za-z0-9_.\- ]*)")
 AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
 NUMERIC_DATE = re.compile(r"\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+CURLY = re.compile("[\u2018\u2019\u201c\u201d]")  # curly quotes, as word processors type them
+SPACED_NAME = re.compile(r"[ \t]+([A-Za-z0-9_-]+)[ \t]*=")  # `base url =`: a space in a name
 EXAMPLE = 'name = "text in quotes", or a date without quotes: effective = 2021-02-23'
 
 
@@ -75,62 +78,152 @@ def _open_long_text(lines: list[str]) -> int | None:
     return opened
 
 
+@dataclass(frozen=True)
+class _Mistake:
+    """A line tomllib refused, and why, in its words."""
+
+    reason: str
+    lines: list[str]
+    number: int
+
+    @property
+    def line(self) -> str:
+        return self.lines[self.number - 1]
+
+    @property
+    def key(self) -> str:
+        return _key(self.line)
+
+    @property
+    def after(self) -> str:
+        """What follows the name on the line."""
+        return self.line[self.line.index(self.key) + len(self.key) :] if self.key else ""
+
+    @property
+    def value(self) -> str:
+        return self.line.split("=", 1)[1].strip() if "=" in self.line else ""
+
+    @property
+    def mended(self) -> str:
+        return _mended(self.reason, self.line) or f'{self.key} = "…"'
+
+    def said(self, *starts: str) -> bool:
+        return self.reason.startswith(starts)
+
+
 def explained(reason: str, lines: list[str], number: int) -> tuple[str, str]:
     """What is wrong with the line, in plain words, and the line as it should be."""
-    line = lines[number - 1]
-    key = _key(line)
-    value = line.split("=", 1)[1].strip() if "=" in line else ""
-    mended = _mended(reason, line) or f'{key} = "…"'
-    if reason == "Unterminated long text":
-        return (
-            "this text in triple quotes has no end",
-            f'end it with """ where it should end: {key} = """…"""',
-        )
-    if reason.startswith("Unclosed"):  # an inline table, { … }, or a list, [ … ]
-        return "a { or [ on this line is not closed", f"close it on the same line: {mended}"
-    if reason.startswith(("Illegal character '\\n'", "Unterminated string")) and _open_quote(line):
-        return "this text has no closing quote", f"end it on the same line with a quote: {mended}"
-    if reason.startswith("Expected '=' after a key") and (odd := ODD_SPACE.search(line)):
+    mistake = _Mistake(reason, lines, number)
+    for rule in RULES:
+        if found := rule(mistake):
+            return found
+    return f"this line is not a setting TOML can read ({reason})", f"write it as {EXAMPLE}"
+
+
+def _long_text(m: _Mistake) -> tuple[str, str] | None:
+    if m.reason == "Unterminated long text":
+        hint = f'end it with """ where it should end: {m.key} = """…"""'
+        return "this text in triple quotes has no end", hint
+    return None
+
+
+def _unclosed(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Unclosed"):  # an inline table, { … }, or a list, [ … ]
+        return "a { or [ on this line is not closed", f"close it on the same line: {m.mended}"
+    return None
+
+
+def _curly_quotes(m: _Mistake) -> tuple[str, str] | None:
+    if CURLY.search(m.value):
+        message = f"the value of '{m.key}' is in curly quotes, which TOML does not read as quotes"
+        return message, f"type straight quotes (a word processor curls them): {m.mended}"
+    return None
+
+
+def _no_closing_quote(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Illegal character '\\n'", "Unterminated string") and _open_quote(m.line):
+        return "this text has no closing quote", f"end it on the same line with a quote: {m.mended}"
+    return None
+
+
+def _backslash(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Unescaped '\\'"):
+        single = m.value.strip('"')
+        hint = f"write it twice, \\\\, or put the text in single quotes: {m.key} = '{single}'"
+        return "a \\ in text in double quotes starts an escape", hint
+    return None
+
+
+def _no_equals(m: _Mistake) -> tuple[str, str] | None:
+    if not m.said("Expected '=' after a key", "Invalid initial character", "Invalid statement"):
+        return None
+    if odd := ODD_SPACE.search(m.line):
         name = unicodedata.name(odd.group(), f"U+{ord(odd.group()):04X}").lower()
-        message = f"the space after '{key}' is a {name}, which TOML does not read as a space"
-        return message, f"type a plain space there: {mended}"
-    if reason.startswith("Expected '=' after a key"):
+        message = f"the space after '{m.key}' is a {name}, which TOML does not read as a space"
+        return message, f"type a plain space there: {m.mended}"
+    if m.after.lstrip().startswith(":"):
+        return f"'{m.key}' has a : where TOML wants =", f"write = instead: {m.mended}"
+    if words := SPACED_NAME.match(m.after):
         return (
-            f"'{key}' has no = before its value",
-            f"write an = between the name and the value: {mended}",
+            f"the name '{m.key} {words.group(1)}' has a space in it",
+            f"join its words with _: {m.mended}",
         )
-    if reason.startswith("Cannot overwrite a value") and line.lstrip().startswith("["):
-        message = f"the table [{_table(line)}] is there twice, or clashes with a setting before it"
+    if m.key and m.after[:1] not in ("", " ", "\t", "="):
+        message = f"the name '{m.key}{m.after[0]}…' holds {m.after[0]!r}, which a name cannot"
+        return message, "write names with the letters a-z and A-Z, digits, _ and -"
+    return (
+        f"'{m.key}' has no = before its value",
+        f"write an = between the name and the value: {m.mended}",
+    )
+
+
+def _twice(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Cannot overwrite a value") and m.line.lstrip().startswith("["):
+        message = (
+            f"the table [{_table(m.line)}] is there twice, or clashes with a setting before it"
+        )
         return message, "keep one of them and delete the other"
-    if reason.startswith("Cannot overwrite a value"):
+    if m.said("Cannot overwrite a value"):
         return (
-            f"'{key}' is set twice{_first(lines, number, key)}",
+            f"'{m.key}' is set twice{_first(m.lines, m.number, m.key)}",
             "keep one of them and delete the other",
         )
-    if reason.startswith("Cannot declare"):
-        name = ".".join(re.findall(r"'([^']*)'", reason))
-        message = f"the table [{name}] is there twice{_first(lines, number, f'[{name}]')}"
+    if m.said("Cannot declare"):
+        name = ".".join(re.findall(r"'([^']*)'", m.reason))
+        message = f"the table [{name}] is there twice{_first(m.lines, m.number, f'[{name}]')}"
         return message, f"write everything of [{name}] under the first and delete this heading"
-    if reason.startswith("Invalid date"):
-        return (
-            f"{value} is not a date that exists",
-            f"write a real day, as YYYY-MM-DD without quotes: {key} = 2021-02-23",
-        )
-    if NUMERIC_DATE.fullmatch(value):
-        return (
-            f"{value} is not written the way TOML writes a date",
-            f"write the year first, without quotes: {key} = 2021-02-23",
-        )
-    if reason.startswith("Invalid value") and key:
-        return f"the value of '{key}' is not in quotes", f"write text between quotes: {mended}"
-    if reason.startswith("Expected newline or end of document") and key:
-        return (
-            f"the line of '{key}' goes on after its value",
-            f'write one setting a line, a quote inside text as \\": {key} = "…"',
-        )
-    if reason.startswith("Expected ']'") or line.lstrip().startswith("["):
-        return "this table heading is not closed", f"end it with ]: [{_table(line)}]"
-    return f"this line is not a setting TOML can read ({reason})", f"write it as {EXAMPLE}"
+    return None
+
+
+def _dates(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Invalid date"):
+        hint = f"write a real day, as YYYY-MM-DD without quotes: {m.key} = 2021-02-23"
+        return f"{m.value} is not a date that exists", hint
+    if NUMERIC_DATE.fullmatch(m.value):
+        hint = f"write the year first, without quotes: {m.key} = 2021-02-23"
+        return f"{m.value} is not written the way TOML writes a date", hint
+    return None
+
+
+def _values(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Invalid value") and m.key and not m.value:
+        return f"'{m.key}' has no value", f'write its value after the =: {m.key} = "…"'
+    if m.said("Invalid value") and m.key:
+        return f"the value of '{m.key}' is not in quotes", f"write text between quotes: {m.mended}"
+    if m.said("Expected newline or end of document") and m.key:
+        hint = f'write one setting a line, a quote inside text as \\": {m.key} = "…"'
+        return f"the line of '{m.key}' goes on after its value", hint
+    return None
+
+
+def _heading(m: _Mistake) -> tuple[str, str] | None:
+    if m.said("Expected ']'") or m.line.lstrip().startswith("["):
+        return "this table heading is not written [name]", f"write it as [{_table(m.line)}]"
+    return None
+
+
+RULES = (_long_text, _unclosed, _curly_quotes, _no_closing_quote, _backslash, _no_equals,
+         _twice, _dates, _values, _heading)  # fmt: skip
 
 
 def _key(line: str) -> str:
@@ -165,10 +258,14 @@ def _mended(reason: str, line: str) -> str:
         return line + ('"""' if '"""' in line else "'''")
     if line.lstrip().startswith("["):
         return f"[{_table(line)}]" if "[[" not in line else ""
+    line = CURLY.sub(lambda quote: "'" if quote.group() in "\u2018\u2019" else '"', line)
     key = _key(line)
     if not key:
         return ""
     rest = ODD_SPACE.sub(" ", line[line.index(key) + len(key) :]).strip()
+    if words := SPACED_NAME.match(" " + rest):  # `base url = …`: the name's words joined
+        key, rest = f"{key}_{words.group(1)}", rest[len(words.group(1)) :].strip()
+    rest = "=" + rest[1:] if rest.startswith(":") else rest
     value = rest.split("=", 1)[1].strip() if rest.startswith("=") else rest
     for candidate in (value, _closed(value), f'"{value}"', f'"{_unquoted(value)}"'):
         try:

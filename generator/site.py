@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,13 +25,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import StatementError
-from .model import Site
+from .model import Site, Stored
 
 RENAME_EXCHANGE = 2  # from <linux/fs.h>
 AT_FDCWD = -100
 MARK = ".statement-site"  # in every site this program writes, and only there
 MARK_TEXT = b"A site written by `statement build`: the next build replaces this folder whole.\n"
 PROJECT_FOLDERS = ("statement", "templates", "locales")
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}")
+COPY_PIECE = 1 << 20
 
 
 def write_site(site: Site, out: Path) -> Site:
@@ -70,7 +75,7 @@ def refuse_output(root: Path, out: Path) -> None:
 
 def refuse_foreign(out: Path) -> None:
     """Refuse a folder (or file) at out that is not empty and holds no site this program wrote."""
-    if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir())):
+    if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir()) or _unmarked_site(out)):
         return
     if not out.exists() and not out.is_symlink():
         return
@@ -95,6 +100,19 @@ def _turn(out: Path) -> Iterator[None]:
         os.close(folder)  # closing releases the lock
 
 
+def _unmarked_site(out: Path) -> bool:
+    """A site built before sites had a mark: its statement.json, and nothing beside its own
+    files and language folders (a folder holding anything else is not taken for one)."""
+    try:
+        data = json.loads((out / "statement.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    ours = {"index.html", "statement.json", "style.css", "print.css", "fonts"}
+    names = [path.name for path in out.iterdir()]
+    mine = all(name in ours or LANGUAGE_FOLDER.fullmatch(name) for name in names)
+    return mine and isinstance(data, dict) and {"versions", "languages"} <= set(data)
+
+
 def _remove_leftovers(out: Path) -> None:
     for leftover in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -104,7 +122,23 @@ def _write_files(site: Site, folder: Path) -> None:
     for path, data in site.files:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, Stored):
+            _copy(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def _copy(stored: Stored, target: Path) -> None:
+    """A file kept on disk (a PDF in the cache), copied a piece at a time and checked against its
+    hash: the site never holds a PDF that is not the one the build made."""
+    digest = hashlib.sha256()
+    with open(stored.path, "rb") as source, open(target, "wb") as copy:
+        while piece := source.read(COPY_PIECE):
+            digest.update(piece)
+            copy.write(piece)
+    if digest.hexdigest() != stored.sha256:
+        hint = "build again: the cache under --cache was changed while the site was written"
+        raise StatementError(stored.path, None, "a cached PDF changed as it was copied", hint)
 
 
 def _readable(folder: Path) -> None:

@@ -34,6 +34,7 @@ from .model import INTRO, Section, Settings, Statement, Translation
 FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
 FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 H2 = re.compile(r"##(?:[ \t]|$)")
+LINK_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:")
 SECTION_ID = re.compile(r"(?!page-)[a-z][a-z0-9-]*")  # page-…: the page's own ids
 TRAILING_ATTRS = re.compile(r"(?:^|\s)(\{[^{}]*\})\s*$")
 # `##` and a no-break space (a word processor's): it looks like a heading, but Markdown reads text
@@ -68,7 +69,7 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
     """Every language's text of one revision. The cache, shared across revisions, keeps a
     translation whose text and facts did not change from being parsed again."""
     translations, errors = [], []
-    cache = {} if cache is None else cache
+    cache = _read_before(source.path("")) if cache is None else cache
     for language in settings.languages:
         try:
             name = f"{language.code}.md"
@@ -118,7 +119,7 @@ def _translation(
     facts = settings.facts_in(lang) | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
-    cache = {} if cache is None else cache
+    cache = _read_before(path) if cache is None else cache
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
@@ -134,6 +135,18 @@ def _translation(
     errors.extend(_clashing_targets(sections, targets, path))
     errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
     return translation, errors
+
+
+READ_BEFORE: dict[Path, dict] = {}  # file -> its parts read in this process
+READ_BEFORE_LIMIT = 4096
+
+
+def _read_before(path: Path) -> dict:
+    """The parts of this file read before in this process, for a reader that brings no cache of
+    its own: check reads the text being edited more than once, the preview on every save."""
+    if sum(len(parts) for parts in READ_BEFORE.values()) > READ_BEFORE_LIMIT:
+        READ_BEFORE.clear()  # a long preview session: start again rather than grow
+    return READ_BEFORE.setdefault(path, {})
 
 
 @dataclass(frozen=True)
@@ -166,8 +179,12 @@ def _moved(error: StatementError, offset: int) -> StatementError:
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
-    """The text cut before every `##` heading outside fenced code: (lines before it, the stretch)."""
+    """The text cut before every `##` heading outside fenced code: (lines before it, the stretch).
+    A text that defines a link (`[ap]: https://…`) is read whole: a link in one section may use a
+    definition in another, as it does when the whole page is read."""
     lines = text.split("\n")
+    if any(LINK_DEFINITION.match(line) for line in lines if "]:" in line):
+        return [(0, text if text.endswith("\n") else text + "\n")]
     starts = [0, *(n for n in _heading_lines(lines) if n)]
     ends = [*starts[1:], len(lines)]
     return [
@@ -209,7 +226,8 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
 
 
 def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
-    size = sum(len(section.html) + len(section.heading) for p in parts for section in p.sections)
+    shown = [s for p in parts for s in (*p.sections, *([p.intro] if p.intro else []))]
+    size = sum(len(section.html) + len(section.heading) for section in shown)
     if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
         return []
     message = f"the text makes a page of more than {MAX_PAGE:,} characters"
@@ -680,7 +698,8 @@ def _compared(source: Translation, translation: Translation) -> list[StatementEr
     matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
-            errors += [_renamed(source, translation, i, j1 + i - i1) for i in range(i1, i2)]
+            blamed = changed_last([source.path, translation.path])  # git asked once per pair
+            errors += [_renamed(source, translation, i, j1 + i - i1, blamed) for i in range(i1, i2)]
             continue
         if tag in ("delete", "replace"):
             errors += [_missing(source, translation, i, j1) for i in range(i1, i2)]
@@ -725,10 +744,11 @@ def _out_of_order(source: Translation, translation: Translation) -> list[Stateme
     return [StatementError(translation.path, here.line, message, hint)]
 
 
-def _renamed(source: Translation, translation: Translation, i: int, j: int) -> StatementError:
+def _renamed(
+    source: Translation, translation: Translation, i: int, j: int, blamed: Path | None
+) -> StatementError:
     """One section with two ids: said in the file that changed last, as git tells (else in the
     translation), with the id the other file keeps, the anchor the site has published."""
-    blamed = changed_last([source.path, translation.path])
     pair = [(source, source.sections[i]), (translation, translation.sections[j])]
     (kept, kept_section), (changed, section) = pair[::-1] if blamed == source.path else pair
     said = f"; {_file(changed)} changed last" if blamed else ""

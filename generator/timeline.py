@@ -64,29 +64,38 @@ class Standing:
     amendments: tuple[Amendment, ...]
 
 
-def standing(publication: Publication, version: Version) -> Standing:
+def standing(publication: Publication, version: Version, lang: str) -> Standing:
+    """What the version is on the build's day, as its page in `lang` says it."""
     current = publication.current
     following = publication.after(version)
-    timezone = publication.settings.timezone
+    amended = amendments(version, lang, publication.settings.timezone)
     if publication.is_upcoming(version):
-        return Standing("upcoming", None, None, amendments(version, timezone))
+        return Standing("upcoming", None, None, amended)
     if version.date < current.date:
         last_day = date.fromordinal(following.date.toordinal() - 1)
-        return Standing("archived", last_day, None, amendments(version, timezone))
+        return Standing("archived", last_day, None, amended)
     announced = following if following and publication.is_upcoming(following) else None
-    return Standing("current", None, announced, amendments(version, timezone))
+    return Standing("current", None, announced, amended)
 
 
-def amendments(version: Version, timezone: str) -> tuple[Amendment, ...]:
-    """The corrections committed on or after the day the version took effect: each commit that
-    carries its date, but the first (which published it)."""
+def corrections(version: Version, lang: str) -> list[Commit]:
+    """The commits carrying the version's date that changed its page in `lang`: a correction of
+    the English translation is none of the Dutch text's."""
+    return [
+        commit
+        for commit in version.commits
+        if commit.changed and (not commit.languages or lang in commit.languages)
+    ]
+
+
+def amendments(version: Version, lang: str, timezone: str) -> tuple[Amendment, ...]:
+    """The corrections committed on or after the day the version took effect (each commit that
+    carries its date but the first, which published it)."""
     found = []
-    for commit in version.commits[1:]:
-        if (
-            commit.changed
-            and commit.committed
-            and (day := local_day(commit.committed, timezone)) >= version.date
-        ):
+    for commit in corrections(version, lang):
+        if commit is version.commits[0] or not commit.committed:
+            continue
+        if (day := local_day(commit.committed, timezone)) >= version.date:
             found.append(Amendment(day, commit.editorial))
     return tuple(found)
 
@@ -96,9 +105,9 @@ def published(version: Version) -> datetime | None:
     return version.commits[0].committed if version.commits else None
 
 
-def updated(version: Version) -> datetime | None:
-    """When its text last changed: the newest commit carrying its date that changed it."""
-    changed = [commit for commit in version.commits if commit.changed]
+def updated(version: Version, lang: str) -> datetime | None:
+    """When its page in `lang` last changed: the newest commit carrying its date that changed it."""
+    changed = corrections(version, lang)
     return changed[-1].committed if changed else published(version)
 
 

@@ -24,7 +24,7 @@ from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_c
 from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
-from .model import Settings, Statement, Version
+from .model import Commit, Settings, Statement, Version
 from .source import statement_from
 
 EDITORIAL_FILE = "editorial-commits"
@@ -52,12 +52,11 @@ class Versions:
 
 
 class Reader:
-    """Reads the revisions of one history; a set of files, and each text in it, is parsed once."""
+    """Reads the revisions of one history: each statement.toml once, each text's sections once."""
 
     def __init__(self, folder: Path, history: History) -> None:
         self.folder, self.history = folder, history
         self.settings: dict[str, tuple] = {}  # statement.toml's blob -> what it reads to
-        self.read: dict[tuple, tuple[Statement | None, tuple, dict]] = {}
         self.translations: dict = {}  # statement_from's cache: unchanged texts are parsed once
 
     def source(self, revision: Revision) -> SourceFiles:
@@ -78,13 +77,10 @@ class Reader:
         return self.settings[blob]
 
     def revised(self, revision: Revision, day: date | None) -> Revised:
-        key = (revision.blobs, revision.odd, day)
-        if key not in self.read:
-            statement, errors = attempt(lambda: self._statement(revision, day))
-            says = published(statement) if statement else {}
-            self.read[key] = (statement, tuple(errors), says)
-        statement, errors, says = self.read[key]
-        return Revised(revision, self.source(revision), day, statement, errors, says)
+        """The commit read in full; its texts' unchanged sections come from the parse cache."""
+        statement, errors = attempt(lambda: self._statement(revision, day))
+        says = published(statement) if statement else {}
+        return Revised(revision, self.source(revision), day, statement, tuple(errors), says)
 
     def _statement(self, revision: Revision, day: date | None) -> Statement:
         source = self.source(revision)
@@ -146,7 +142,7 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     versions = walk.versions()
     if history.dirty:
         versions = _with_draft(versions, folder, walk)
-    return Versions(_checked_summaries(tuple(versions)), walk.notes())
+    return Versions(tuple(versions), (*walk.notes(), *_summary_notes(tuple(versions))))
 
 
 def editorial_commits(folder: Path) -> tuple[str, ...]:
@@ -168,7 +164,8 @@ class _Walk:
         self.since: dict[str, str] = {}  # the commit that set each revision's date
         self.changed_at: dict[str, dict] = {}  # per revision: part -> index of its last change
         self.stale: dict[str, frozenset] = {}
-        self.changing: set[str] = set()  # the commits that changed what a version says
+        self.changing: dict[str, tuple] = {}  # the commits that changed what a version says: the
+        # languages whose pages they changed, () for every one
         for index, r in enumerate(self.good):
             self._check(index, r)
 
@@ -178,7 +175,7 @@ class _Walk:
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
         if changed or not bases:
-            self.changing.add(r.revision.commit)
+            self.changing[r.revision.commit] = _languages(changed) if bases else ()
         if not editorial and any(b.day == r.day for b in bases) and changed:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
@@ -231,7 +228,7 @@ class _Walk:
             Version(
                 day, rs[-1].statement, rs[-1].revision.commit,
                 stale=self.stale[rs[-1].revision.commit],
-                commits=tuple(r.revision.as_commit(r.revision.commit in self.changing) for r in rs),
+                commits=tuple(_commit(r, self.changing) for r in rs),
             )
             for day, rs in sorted(carrying.items())
         ]  # fmt: skip
@@ -302,6 +299,16 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
         return sorted(r.says)
     keys = set(r.says).union(*(b.says for b in bases))
     return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
+
+
+def _languages(changed: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The languages whose pages a change shows in; () for every one (the facts are on all)."""
+    return () if FACTS in changed else tuple(sorted({lang for lang, _ in changed}))
+
+
+def _commit(r: Revised, changing: dict[str, tuple]) -> Commit:
+    commit = r.revision.commit
+    return r.revision.as_commit(commit in changing, changing.get(commit, ()))
 
 
 def _stale_in(r: Revised, at: dict) -> frozenset[tuple[str, str]]:
@@ -379,10 +386,24 @@ def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Vers
     return [*versions[:-1], version] if day == last.date else [*versions, version]
 
 
-def _checked_summaries(versions: tuple[Version, ...]) -> tuple[Version, ...]:
+def _summary_notes(versions: tuple[Version, ...]) -> tuple[str, ...]:
+    """The summaries of the newest committed version, and of the draft, must be right; an older
+    version's can no longer be mended in its commits, so a problem there is a note, not an end."""
+    newest = max((i for i, v in enumerate(versions) if not v.draft), default=0)
+    _checked_summaries(versions[max(newest - 1, 0) :], first=newest > 0)
+    return tuple(
+        f"{problem.message[0].upper()}{problem.message[1:]} (published as it was committed)."
+        for i, v in enumerate(versions[:newest])
+        for problem in _summary_problems(v, versions[i - 1] if i else None)
+    )
+
+
+def _checked_summaries(versions: tuple[Version, ...], first: bool = False) -> tuple[Version, ...]:
+    """Raise the summaries' problems; with `first`, versions[0] is only the one to compare with."""
     errors = []
     for before, version in zip((None, *versions), versions, strict=False):
-        errors.extend(_summary_problems(version, before))
+        if not (first and before is None):
+            errors.extend(_summary_problems(version, before))
     raise_all(errors)
     return versions
 

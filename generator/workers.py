@@ -25,27 +25,36 @@ R = TypeVar("R")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def run_all(work: Callable[[J], R], jobs: list[J], workers: int) -> list[R]:
-    """work(job) for every job, in that order, in up to `workers` processes."""
+def each_result(
+    work: Callable[[J], R],
+    jobs: list[J],
+    workers: int,
+    setup: Callable[..., None] | None = None,
+    given: tuple = (),
+) -> Iterator[R]:
+    """work(job) for every job, each result as soon as it is there, in the jobs' order, in up to
+    `workers` processes; setup(*given) first, once in each (what every job needs, sent once)."""
     scratch = tempfile.mkdtemp(prefix="statement-pdf-")
     try:
         if workers <= 1:
             with _temporary_files_in(scratch):
-                return [work(job) for job in jobs]
-        return _in_processes(work, jobs, workers, scratch)
+                if setup:
+                    setup(*given)
+                yield from map(work, jobs)
+        else:
+            yield from _in_processes(work, jobs, workers, (scratch, setup, given))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _in_processes(work: Callable[[J], R], jobs: list[J], workers: int, scratch: str) -> list[R]:
+def _in_processes(work: Callable[[J], R], jobs: list[J], workers: int, start: tuple) -> Iterator[R]:
     import multiprocessing
 
-    pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (scratch,))
+    pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, start)
     try:
         with _stopped_by_sigterm():
-            results = pool.map(work, jobs, chunksize=1)
+            yield from pool.imap(work, jobs, chunksize=1)
         pool.close()
-        return results
     except BaseException:
         pool.terminate()  # SIGTERM to every worker: they end at once, mid-page
         raise
@@ -53,7 +62,7 @@ def _in_processes(work: Callable[[J], R], jobs: list[J], workers: int, scratch: 
         pool.join()
 
 
-def _worker_start(scratch: str) -> None:
+def _worker_start(scratch: str, setup: Callable[..., None] | None, given: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the build, which stops us
     tempfile.tempdir = scratch
     with contextlib.suppress(OSError, AttributeError):
@@ -61,6 +70,8 @@ def _worker_start(scratch: str) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the build died before the line above: so do we
         os._exit(1)
+    if setup:
+        setup(*given)
 
 
 @contextlib.contextmanager

@@ -261,3 +261,30 @@ def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(se
         (text[:start].count("\n") + 1, "the value of 'languages' is not in quotes")
     ]
     assert [(lang.code, lang.locale) for lang in settings.languages] == [("nl", "nl"), ("en", "en")]
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "hint"),
+    [
+        ('city = "Almere', "this text has no closing quote", 'city = "Almere"'),
+        ("city = “Almere”", "the value of 'city' is in curly quotes", 'city = "Almere"'),
+        ('city: "Almere"', "'city' has a : where TOML wants =", 'city = "Almere"'),
+        ('the city = "Almere"', "the name 'the city' has a space in it", 'the_city = "Almere"'),
+        ("city =", "'city' has no value", 'city = "…"'),
+        ("city = Almere", "the value of 'city' is not in quotes", 'city = "Almere"'),
+        (
+            'city = "C:\\Almere"',
+            "a \\ in text in double quotes starts an escape",
+            "city = 'C:\\Almere'",
+        ),
+        ("[facts.city", "this table heading is not written [name]", "[facts.city]"),
+    ],
+)
+def test_a_toml_mistake_is_said_in_plain_words_with_the_line_as_it_should_be(
+    settings_file, edit, line, message, hint
+):
+    edit(settings_file, 'city = "Almere"', line)
+    _, errors = statement_settings(settings_file)
+    error = errors[0]  # what follows from it, if anything, comes after
+    assert error.line == line_of(settings_file, line)
+    assert error.message.startswith(message) and error.hint.endswith(hint)

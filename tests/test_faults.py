@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SHARED_CACHE, copy_project, run_build, site_files
 from repos import IDENTITY, StatementRepo, make_repo
 
@@ -249,3 +250,17 @@ def test_control_characters_in_messages_reach_the_terminal_escaped(tmp_path: Pat
     assert "'kvk\\x1b]0;owned\\x07' is not a usable fact name" in result.stderr
     for said in (result.stderr, checked.stdout):
         assert not any(c in said for c in "\x1b\x07"), said
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give the checkout to another user")
+def test_a_checkout_of_another_user_is_said_so(tmp_path: Path, monkeypatch) -> None:
+    repo = make_repo(tmp_path / "project")
+    before = built(repo)
+    for path in [repo.root, *repo.root.rglob("*")]:
+        os.lchown(path, 65534, 65534)  # nobody's, as a CI cache or a shared folder may be
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory of this machine's
+    assert refused(repo.root, before, "--cache", str(tmp_path / "cache")) == (
+        "statement: git refuses to read this repository: it belongs to another user\n"
+        "    fix: if you trust it, tell git so: git config --global --add safe.directory "
+        f"{repo.root}\n" + NOT_CHANGED
+    )

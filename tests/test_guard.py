@@ -427,3 +427,104 @@ def test_release_refuses_a_date_more_than_a_year_ahead_unless_confirmed(
     confirmed = CliRunner().invoke(main, [*args, "--far-ahead"])
     assert confirmed.exit_code == 0, confirmed.stderr
     assert "effective = 2202-03-01" in toml.read_text(encoding="utf-8")
+
+
+# --- a version may add or drop a language ---------------------------------------------------------
+
+
+def without_english(repo: StatementRepo) -> None:
+    toml = repo.statement / "statement.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('[languages.en]\nlocale = "en_GB"\nname = "English"\n', "")
+    toml.write_text(
+        "\n".join(line for line in text.split("\n") if not line.startswith("en = ")),
+        encoding="utf-8",
+    )
+    (repo.statement / "en.md").unlink()
+
+
+def test_a_version_may_drop_a_language_and_its_pages_stay(repo: StatementRepo) -> None:
+    repo.new_version("2022-03-01", "Alleen Nederlands.", "-")
+    repo.edit("nl.md", RETENTION_NL, RETENTION_NL_NEW)
+    without_english(repo)
+    repo.commit("Version of 2022-03-01, in Dutch only")
+    built(repo)
+    site = repo.root / "site"
+    assert versions(repo) == ["2021-02-23", "2022-03-01"]
+    old = (site / "en" / "2021-02-23" / "index.html").read_text(encoding="utf-8")
+    assert "We do not retain your personal data" in old
+    assert (site / "nl" / "2022-03-01" / "index.html").is_file()
+    assert not (site / "en" / "2022-03-01").exists()
+    current = (site / "nl" / "index.html").read_text(encoding="utf-8")
+    assert 'hreflang="en"' not in current
+    kept = (site / "en" / "index.html").read_text(encoding="utf-8")  # the last English version
+    assert "We do not retain your personal data" in kept and "archive-notice" in kept
+    assert (site / "en" / "feed.xml").is_file() and (
+        site / "en" / "changelog" / "index.html"
+    ).is_file()
+    assert_links_resolve(site)
+
+
+def assert_links_resolve(site: Path) -> None:
+    """Every link of every page goes to a file the site has."""
+    for page in site.rglob("*.html"):
+        for href in re.findall(r'href="(?![a-z]+:)([^"#?]+)', page.read_text(encoding="utf-8")):
+            target = (page.parent / href).resolve()
+            target = target / "index.html" if href.endswith("/") else target
+            assert target.is_file(), f"{page.relative_to(site)} links to {href}"
+
+
+def test_a_version_may_add_a_language(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "project")
+    english = (repo.statement / "en.md").read_text(encoding="utf-8")
+    toml = (repo.statement / "statement.toml").read_text(encoding="utf-8")
+    without_english(repo)
+    repo.commit("Dutch only" + EDITORIAL)
+    (repo.statement / "en.md").write_text(english, encoding="utf-8")
+    (repo.statement / "statement.toml").write_text(toml, encoding="utf-8")
+    repo.new_version("2022-03-01", "Nu ook in het Engels.", "Now in English too.")
+    repo.commit("Version of 2022-03-01, with English")
+    built(repo)
+    site = repo.root / "site"
+    assert versions(repo) == ["2021-02-23", "2022-03-01"]
+    assert (site / "en" / "2022-03-01" / "index.html").is_file()
+    assert not (site / "en" / "2021-02-23").exists()
+    old = (site / "nl" / "2021-02-23" / "index.html").read_text(encoding="utf-8")
+    assert 'hreflang="en"' not in old
+    changelog = (site / "en" / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "2022-03-01" in changelog and "2021-02-23" not in changelog
+    assert_links_resolve(site)
+
+
+def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementRepo) -> None:
+    dated(repo, "2022-03-01", RETENTION_NL, RETENTION_NL_NEW)
+    toml = repo.statement / "statement.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").split("en = ")[0], encoding="utf-8")
+    sha = repo.commit("No English summary" + EDITORIAL)
+    result = run_build(repo.root)
+    assert result.exit_code == 1  # the newest version: still to be mended
+    assert (
+        f"statement/statement.toml (commit {sha[:7]}): the version of 2022-03-01 has no summary in en"
+        in result.stderr
+    )
+    dated(repo, "2023-01-01", "uiterlijk twee jaar", "uiterlijk drie jaar")
+    out = built(repo)  # an older one: its commits can no longer be mended
+    assert "The version of 2022-03-01 has no summary in en (published as it was committed)." in out
+    assert versions(repo) == ["2021-02-23", "2022-03-01", "2023-01-01"]
+
+
+def test_a_link_defined_in_another_section_is_read_as_the_page_reads_it(
+    repo: StatementRepo,
+) -> None:
+    repo.edit("nl.md", RETENTION_NL, f"{RETENTION_NL} (zie [de AP][ap])")
+    text = (repo.statement / "nl.md").read_text(encoding="utf-8")
+    (repo.statement / "nl.md").write_text(
+        text + "\n[ap]: https://autoriteitpersoonsgegevens.nl/\n", encoding="utf-8"
+    )
+    repo.commit("Verwijzing" + EDITORIAL)
+    built(repo)
+    page = (repo.root / "site" / "nl" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://autoriteitpersoonsgegevens.nl/">de AP</a>' in page
+    repo.edit("nl.md", "https://autoriteitpersoonsgegevens.nl/", "https://example.com/")
+    sha = repo.commit("Andere verwijzing")
+    refused(repo, sha, "nl: retention")

@@ -10,8 +10,14 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import copy_project, run_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.config import read_settings
+from generator.errors import attempt
+from generator.importer import import_statement
+from generator.source import read_translation
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -355,3 +361,39 @@ def test_a_text_in_our_own_format_comes_out_as_it_went_in(tmp_path: Path) -> Non
         text, said = imported(project, REPO / "statement" / f"{lang}.md", lang)
         assert text == (REPO / "statement" / f"{lang}.md").read_text(encoding="utf-8")
     assert "gave 10 sections the ids of the source language's" in said
+
+
+LINE = st.one_of(
+    st.sampled_from(["", "Tekst.", "Zie [dit](#wie-wij-zijn).", "[rel](/a/b)", "<!-- x -->",
+                     '<a id="hier"></a>', "[mail](a@b.example)", "| a | b |", "| --- | --- |",
+                     "{{company}}", "Regel<br>", "---", "===", "> quote", "- item", "    code"]),
+    st.builds(lambda level, words: "#" * level + " " + words, st.integers(1, 6),
+              st.sampled_from(["Wie wij zijn", "Bewaren", "2. Rechten", "Ελληνικά", "x {#id}"])),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(LINE, max_size=25), front_matter=st.booleans())
+def test_any_markdown_is_written_and_what_the_build_refuses_is_listed(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], front_matter: bool
+) -> None:
+    root = tmp_path_factory.mktemp("any")
+    (root / "statement").mkdir()
+    shutil.copy(HERE / "accepted" / "mini" / "statement" / "statement.toml", root / "statement")
+    text = ("---\ntitle: Privacy\n---\n" if front_matter else "") + "\n".join(lines)
+    file = source(root, "in.md", text)
+    done = import_statement(file, "nl", root, "https://x.example/", force=True)
+    written = done.path.read_text(encoding="utf-8")
+    assert written.startswith("# ") and written.endswith("\n")
+    _, errors = attempt(
+        lambda: read_translation(
+            done.path, "nl", read_settings(root / "statement" / "statement.toml")
+        )
+    )
+    listed = {(p.line, p.message) for p in done.problems}
+    lines = {line for line, _ in listed}
+    for error in errors:  # nothing the build refuses goes unsaid; a link's, in the import's words
+        said = (error.line, error.message) in listed
+        assert said or (error.message.startswith("the link ") and error.line in lines), error
+    again = import_statement(source(root, "again.md", written), "nl", root, force=True)
+    assert again.path.read_text(encoding="utf-8") == written  # what import writes, it keeps

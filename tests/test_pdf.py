@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import run_build
+from conftest import run_build, site_files
 from repos import StatementRepo, make_repo
 from test_versions import RETENTION_EN, RETENTION_EN_NEW, second_version
 
+from generator.build import make_site
 from generator.config import read_settings
+from generator.errors import StatementError
+from generator.model import Stored
+from generator.site import write_site
 from generator.source import read_statement
 
 NAMES = {
@@ -195,6 +199,30 @@ def test_a_one_section_edit_renders_only_the_pdfs_whose_text_changed(tmp_path: P
         "PDFs: 2 rendered, 4 from the cache." in result.stdout
     )  # en: the statement and its changes
     assert RETENTION_EN not in body_text(repo.root / "site" / NAMES["en", "2022-03-01"])
+
+
+def test_the_pdfs_stay_on_disk_and_a_copy_that_differs_is_refused(
+    built: StatementRepo, tmp_path: Path
+) -> None:
+    """The build keeps its PDFs in the cache, not in memory, and writes the site from there; a
+    cached PDF that changes in between never reaches the site."""
+    site = make_site(built.root, cache=built.root / "cache")
+    pdfs = {path: data for path, data in site.files if path.endswith(".pdf")}
+    assert len(pdfs) == 6 and all(isinstance(data, Stored) for data in pdfs.values())
+    out = tmp_path / "site"
+    write_site(site, out)
+    for path, stored in pdfs.items():
+        assert (out / path).read_bytes() == stored.path.read_bytes()
+    before = site_files(out)
+    stored = pdfs[NAMES["nl", "2021-02-23"]]
+    shutil.copy(stored.path, tmp_path / "good.pdf")
+    try:
+        stored.path.write_bytes(b"%PDF-1.7 not the one")
+        with pytest.raises(StatementError, match="a cached PDF changed as it was copied"):
+            write_site(site, out)
+    finally:
+        shutil.copy(tmp_path / "good.pdf", stored.path)  # the module's cache, as it was
+    assert site_files(out) == before
 
 
 def test_a_damaged_cache_entry_is_rendered_again_not_published(

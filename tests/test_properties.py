@@ -163,6 +163,13 @@ def assert_safe(html: str) -> None:
                 assert re.fullmatch(r"text-align:(left|right|center)", value or ""), html
 
 
+VALID_IDS = st.lists(
+    st.sampled_from([f"s{n}" for n in range(1, 8)]), max_size=4, unique=True
+).flatmap(
+    lambda rest: st.permutations(["s0", *rest])  # s0: the texts' links go there
+)
+
+
 @settings(max_examples=300, deadline=None)
 @given(markdown())
 def test_the_reader_ends_in_a_text_or_in_its_problems(text: str) -> None:
@@ -180,9 +187,7 @@ def test_the_reader_ends_in_a_text_or_in_its_problems(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([f"s{n}" for n in range(1, 8)]), max_size=4, unique=True)
-       .flatmap(lambda rest: st.permutations(["s0", *rest]))  # s0: the text's links go there
-       .flatmap(lambda ids: st.tuples(st.just(ids), markdown(ids, tricks=False))))  # fmt: skip
+@given(VALID_IDS.flatmap(lambda ids: st.tuples(st.just(ids), markdown(ids, tricks=False))))
 def test_a_valid_text_is_read_whole(drawn: tuple[list[str], str]) -> None:
     # the property above holds of a reader that refuses everything: this one would catch it
     ids, text = drawn
@@ -286,6 +291,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         root / "statement" / "statement.toml",
     )
     return root
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    VALID_IDS.flatmap(
+        lambda ids: st.tuples(markdown(ids, tricks=False), markdown(ids, tricks=False))
+    )
+)
+def test_a_valid_statement_builds(project: Path, texts) -> None:
+    # the property below holds of a build that refuses everything: this one would catch it
+    nl, en = texts
+    (project / "statement" / "nl.md").write_text(nl, encoding="utf-8", newline="")
+    (project / "statement" / "en.md").write_text(en, encoding="utf-8", newline="")
+    site = make_site(project, cache=project / ".cache", pdfs=False)
+    assert "nl/index.html" in dict(site.files)
 
 
 @settings(max_examples=25, deadline=None)

@@ -89,7 +89,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=PATIENCE)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -174,7 +174,7 @@ def test_a_busy_port_makes_the_preview_take_the_next_free_one_and_say_so(tmp_pat
                 time.sleep(0.1)
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=10)
+            process.wait(timeout=PATIENCE)
     said = log.read_text(encoding="utf-8")
     taken = int(re.search(r"Preview at http://127\.0\.0\.1:(\d+)/", said).group(1))
     assert port < taken < port + 20

@@ -192,3 +192,18 @@ def test_the_writer_checks_the_mark_itself(tmp_path: Path) -> None:
     with pytest.raises(StatementError):
         write_site(Site((("index.html", b"new"),)), out)
     assert site_files(out) == {"keep.txt": b"mine\n"}
+
+
+def test_a_site_built_before_sites_had_a_mark_is_replaced_but_not_one_with_more_in_it(
+    checkout: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "old-site"
+    assert run_build(checkout, out, extra=["--no-pdf"]).exit_code == 0
+    (out / MARK).unlink()  # as a build before this version left it
+    assert run_build(checkout, out, extra=["--no-pdf"]).exit_code == 0
+    assert (out / MARK).is_file()
+    (out / MARK).unlink()
+    (out / "notes.txt").write_text("not the build's\n")
+    result = run_build(checkout, out, extra=["--no-pdf"])
+    assert result.stderr == FOREIGN.format(out=out) + NOT_CHANGED
+    assert (out / "notes.txt").read_text() == "not the build's\n"

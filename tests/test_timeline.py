@@ -10,10 +10,11 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import run_build, site_files
-from repos import IDENTITY, StatementRepo, make_repo
+from repos import StatementRepo, make_repo
 from test_changelog import SCHEMA
 from test_pages import (
     AXE,
@@ -27,6 +28,7 @@ from test_pages import (
 from test_versions import RETENTION_EN, RETENTION_EN_NEW, RETENTION_NL, RETENTION_NL_NEW
 
 from generator.cli import main
+from generator.serve import Preview
 from generator.timeline import build_day
 
 NO_PDF = ["--no-pdf"]
@@ -105,6 +107,23 @@ def test_the_same_source_on_the_same_day_gives_the_same_bytes(repo) -> None:
     assert one != site_files(repo.root / "three")  # the day it takes effect, the site changes
 
 
+def test_the_preview_builds_for_its_day(repo, tmp_path) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    for today, text in (("2026-12-31", RETENTION_EN), ("2027-01-01", RETENTION_EN_NEW)):
+        preview = Preview(repo.root, tmp_path / "cache", tmp_path / today, lambda *a, **k: None,
+                          datetime.date.fromisoformat(today))  # fmt: skip
+        preview.rebuild()
+        assert text in (tmp_path / today / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_check_reports_a_source_date_epoch_that_is_no_time(repo, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root), "--format", "json"])
+    findings = json.loads(checked.stdout)["findings"]
+    assert checked.exit_code == 1
+    assert any("SOURCE_DATE_EPOCH is not a moment in time" in f["message"] for f in findings)
+
+
 # --- backdating -------------------------------------------------------------------------------
 
 
@@ -135,6 +154,7 @@ def test_a_shared_backdated_version_is_mended_by_a_next_commit_with_the_reason(r
         "Why 1 March\n\nBackdated: the board decided on 1 March", "2022-05-11T09:00:00+02:00"
     )
     assert build_for(repo, "2022-06-01").exit_code == 0
+    assert "Last amended" not in page(repo, "en/index.html")  # a comment is no correction
 
 
 def test_a_version_committed_on_its_own_day_anywhere_is_not_backdated(repo) -> None:
@@ -165,25 +185,6 @@ def test_release_with_a_past_date_says_the_commit_needs_its_reason(repo) -> None
         main, ["release", "--root", str(repo.root), "--date", "2022-06-01", "--today", "2022-05-10"]
     )
     assert later.exit_code == 0 and "Backdated" not in later.stderr
-
-
-def test_commit_refuses_a_past_date_unless_given_the_reason(repo, monkeypatch) -> None:
-    for key, value in IDENTITY.items():
-        monkeypatch.setenv(key, value)  # committed now, by the clock, as an editor commits
-    repo.new_version("2022-03-01", "Nieuw.", "New.")
-    head = repo.git("rev-parse", "HEAD")
-    args = ["commit", "--root", str(repo.root), "--version"]
-    refused = CliRunner().invoke(main, args)
-    assert refused.exit_code == 1 and repo.git("rev-parse", "HEAD") == head
-    assert "the date 2022-03-01 is before today" in refused.stderr
-    assert '--backdated "reason"' in refused.stderr
-    done = CliRunner().invoke(main, [*args, "--backdated", "decided on 1 March, published late"])
-    assert done.exit_code == 0, done.stderr
-    assert "with the trailer 'Backdated: decided on 1 March, published late'." in done.stdout
-    assert repo.git("log", "-1", "--format=%(trailers:key=Backdated,valueonly)").strip() == (
-        "decided on 1 March, published late"
-    )
-    assert build_for(repo, None).exit_code == 0
 
 
 # --- upcoming versions ------------------------------------------------------------------------
@@ -244,6 +245,15 @@ def test_an_upcoming_version_is_in_the_changelog_feed_and_index(repo) -> None:
     jing_valid(repo.root / "site" / "en" / "feed.xml")
 
 
+def test_the_pdf_of_an_upcoming_version_says_when_it_takes_effect(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-29", pdf=True).exit_code == 0
+    pdf = repo.root / "site/en/2027-01-01/privacy-statement-ems-nederland-2027-01-01.pdf"
+    text = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
+    assert "This version takes effect on 1 January 2027. Until then, the version of" in text
+    assert "Read the version" not in text  # a link has no use on paper
+
+
 def test_the_first_build_on_its_day_makes_the_upcoming_version_current(repo) -> None:
     new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
     assert build_for(repo, "2027-01-01").exit_code == 0
@@ -281,10 +291,15 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
         "# a note for the editors\n" + toml.read_text(encoding="utf-8"), encoding="utf-8"
     )
     repo.commit("A comment: the page stays the same", "2022-05-20T10:00:00+02:00")
+    repo.edit("nl.md", "uiterlijk twee jaar", "uiterlijk twee (2) jaar")
+    marked = repo.commit("Ook in cijfers", "2022-06-01T10:00:00+02:00")  # marked in the file
+    (repo.statement / "editorial-commits").write_text(f"{marked}\n", encoding="utf-8")
+    repo.commit("Mark it editorial", "2022-06-02T10:00:00+02:00")
     repo.new_version("2023-01-01", "Nieuw adres.", "New address.")
     repo.commit("Version of 1 January 2023", "2022-12-01T10:00:00+01:00")
     assert build_for(repo, "2023-06-01").exit_code == 0
     archived = page(repo, "en/2022-03-01/index.html")
+    assert "1 June 2022" not in archived  # that correction was of the Dutch text only
     assert (
         'It was in force from <time datetime="2022-03-01">1 March 2022</time> to '
         '<time datetime="2022-12-31">31 December 2022</time> inclusive.' in archived
@@ -294,11 +309,18 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     assert "digits before it applies" not in archived  # corrected before it took effect
     assert "20 May 2022" not in archived  # a comment changes no word: no amendment
     nl = page(repo, "nl/2022-03-01/index.html")
-    assert "Laatst gecorrigeerd op <time" in nl and "tot en met <time" in nl
+    assert 'Laatst gecorrigeerd op <time datetime="2022-06-01">1 juni 2022</time>.' in nl
+    assert '<li><time datetime="2022-06-01">1 juni 2022</time></li>' in nl  # marked in the file
+    assert "april" not in nl and "2 juni" not in nl  # not its correction; marking it is none
+    assert "tot en met <time" in nl
     feed = feedparser.parse(page(repo, "en/feed.xml"))
     entry = next(e for e in feed.entries if e.title == "Version of 1 March 2022")
     assert entry.published == "2022-02-01T09:00:00Z"
     assert entry.updated == "2022-04-10T08:00:00Z"
+    dutch = feedparser.parse(page(repo, "nl/feed.xml"))
+    assert next(e for e in dutch.entries if "1 maart 2022" in e.title).updated == (
+        "2022-06-01T08:00:00Z"
+    )
     assert feed.feed.updated == "2022-12-01T09:00:00Z"
     jing_valid(repo.root / "site" / "en" / "feed.xml")
 

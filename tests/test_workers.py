@@ -14,6 +14,7 @@ import pytest
 from conftest import copy_project, site_files
 
 PATIENCE = 60.0  # seconds until the workers have started, on a loaded machine
+ENDING = 10.0  # seconds the workers may take to end after the build is stopped
 
 
 def processes_under(pid: int) -> list[int]:
@@ -77,7 +78,8 @@ def test_a_build_stopped_while_it_renders_leaves_no_worker_and_no_folder(
     else:
         build.send_signal(getattr(signal, stop))
     stopped = time.monotonic()
-    while any(alive(pid) for pid in workers) and time.monotonic() < stopped + 2:
+    # they end within 2 s on an idle machine; a test allows for a loaded one (timings: benchmarks)
+    while any(alive(pid) for pid in workers) and time.monotonic() < stopped + ENDING:
         time.sleep(0.05)
     left = [pid for pid in workers if alive(pid)]
     for pid in left:  # not to leave them rendering on the machine when the test fails
