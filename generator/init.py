@@ -257,7 +257,9 @@ def english_catalog(code: str) -> str:
     return note + english
 
 
-def init(folder: Path, languages: list[str], publisher: str | None, day: datetime.date, tool: str):
+def init(
+    folder: Path, languages: list[str], publisher: str | None, day: datetime.date, tool: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Write a new statement project into folder; every problem at once, and nothing written
     while there is one. The paths written, and what the editor should know."""
     raise_all(_problems(folder, languages))
@@ -268,6 +270,11 @@ def init(folder: Path, languages: list[str], publisher: str | None, day: datetim
     for path, content in written.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(content, encoding="utf-8")
+    return tuple(written), _notes(languages, written)
+
+
+def _notes(languages: list[str], written: dict) -> tuple[str, ...]:
+    """What init could not write in a language's own words."""
     notes = [
         f"No text of its own for '{code}': its headings and text are in English, marked {FILL_IN}"
         for code in languages
@@ -278,7 +285,7 @@ def init(folder: Path, languages: list[str], publisher: str | None, day: datetim
         for path in written
         if path.startswith("locales/")
     ]
-    return tuple(written), tuple(notes)
+    return tuple(notes)
 
 
 def _problems(folder: Path, languages: list[str]) -> list[StatementError]:

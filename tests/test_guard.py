@@ -499,7 +499,7 @@ def test_a_version_may_add_a_language(tmp_path: Path) -> None:
 def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementRepo) -> None:
     dated(repo, "2022-03-01", RETENTION_NL, RETENTION_NL_NEW)
     toml = repo.statement / "statement.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").split("en = ")[0], encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8").split("\nen = ")[0] + "\n", encoding="utf-8")
     sha = repo.commit("No English summary" + EDITORIAL)
     result = run_build(repo.root)
     assert result.exit_code == 1  # the newest version: still to be mended

@@ -37,6 +37,12 @@ def test_init_writes_a_statement_that_builds_at_once(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     page = (folder / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert '<p class="site-name"><a href="./">Acme &#34;B&#34; Ltd</a></p>' in page
+    # no registration number: the footer says nothing of one
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert footer.split("\n")[1] == (
+        "  <p>Acme &#34;B&#34; Ltd · FILL IN: street and number, FILL IN: postcode and town · "
+        '<a href="mailto:FILL-IN@example.com">FILL-IN@example.com</a></p>'
+    )
     settings = read_settings(folder / "statement" / "statement.toml")
     assert settings.source_language == "nl"
     assert settings.effective == datetime.date(2026, 1, 1)
@@ -115,3 +121,24 @@ def test_an_unknown_language_code_is_refused(tmp_path: Path) -> None:
     assert "'xx' is not a language code" in done.stderr
     assert "the languages repeat or are missing" in done.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_a_value_per_language_is_shown_in_its_language(tmp_path: Path) -> None:
+    init(tmp_path, "--language", "nl", "--language", "en", "--publisher", "Voorbeeld B.V.")
+    toml = tmp_path / "statement" / "statement.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        'address = ["FILL IN: street and number", "FILL IN: postcode and town"]',
+        'address = [{ nl = "Stationsplein 1", en = "1 Stationsplein" }, "1012 AB Amsterdam"]',
+    )
+    text = text.replace("[facts]\n", '[facts]\nday = { nl = "maandag", en = "Monday" }\n')
+    toml.write_text(text, encoding="utf-8")
+    for lang in ("nl", "en"):
+        path = tmp_path / "statement" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n{{day}}\n", encoding="utf-8")
+    assert run_build(tmp_path, extra=["--no-pdf"]).exit_code == 0
+    nl = (tmp_path / "site" / "nl" / "index.html").read_text(encoding="utf-8")
+    en = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Voorbeeld B.V. · Stationsplein 1, 1012 AB Amsterdam ·" in nl
+    assert "Voorbeeld B.V. · 1 Stationsplein, 1012 AB Amsterdam ·" in en
+    assert "<p>maandag</p>" in nl and "<p>Monday</p>" in en
+    assert "Stationsplein 1, 1012 AB Amsterdam, is verantwoordelijk" in nl
