@@ -40,7 +40,8 @@ class SourceFiles:
     def _bytes(self, name: str, what: str) -> bytes:
         try:
             if self.blobs is not None:
-                return _limited(self.blobs[name], len(self.blobs[name]), self.path(name))
+                blob = self.blobs[name]
+                return _limited(blob, getattr(blob, "size", len(blob)), self.path(name))
             with (self.folder / name).open("rb") as file:
                 return _limited(file, os.fstat(file.fileno()).st_size, self.path(name))
         except (FileNotFoundError, KeyError):
@@ -50,6 +51,19 @@ class SourceFiles:
         except IsADirectoryError:
             hint = f"{name} must be a text file: move the folder away and put the text there"
             raise StatementError(self.path(name), None, f"{what} is a folder", hint) from None
+
+
+class Unread(bytes):
+    """A committed file too large to read: its size only, so that it is refused like one in the
+    working tree if a reader asks for it (the history holds every file of statement/)."""
+
+    size: int
+
+    @classmethod
+    def of(cls, size: int) -> Unread:
+        unread = cls()
+        unread.size = size
+        return unread
 
 
 def _limited(data: bytes | BinaryIO, size: int, path: Path) -> bytes:

@@ -21,6 +21,7 @@ import git
 
 from .checkout import checked
 from .errors import StatementError, stage
+from .files import MAX_FILE_BYTES, Unread
 from .model import Commit
 
 RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
@@ -159,4 +160,9 @@ def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
 
 def _contents(repo: git.Repo, revisions: tuple[Revision, ...]) -> dict[str, bytes]:
     blobs = sorted({blob for revision in revisions for _, blob in revision.blobs})
-    return {blob: repo.odb.stream(bytes.fromhex(blob)).read() for blob in blobs}
+    return {blob: _blob(repo, bytes.fromhex(blob)) for blob in blobs}
+
+
+def _blob(repo: git.Repo, binsha: bytes) -> bytes:
+    size = repo.odb.info(binsha).size  # asked first: a file too large is never read into memory
+    return Unread.of(size) if size > MAX_FILE_BYTES else repo.odb.stream(binsha).read()

@@ -264,3 +264,24 @@ def test_a_checkout_of_another_user_is_said_so(tmp_path: Path, monkeypatch) -> N
         "    fix: if you trust it, tell git so: git config --global --add safe.directory "
         f"{repo.root}\n" + NOT_CHANGED
     )
+
+
+def test_a_committed_file_too_large_is_never_read_into_memory(tmp_path: Path) -> None:
+    from generator.files import Unread
+    from generator.history import read_history
+
+    repo = make_repo(tmp_path / "project")
+    with (repo.statement / "scan.pdf").open("wb") as scan:  # not read by the build at all
+        scan.truncate(50_000_000)
+    repo.commit("A scan of the signed statement, kept beside it")
+    history = read_history(repo.root)
+    unread = [data for data in history.contents.values() if isinstance(data, Unread)]
+    assert [(data.size, len(data)) for data in unread] == [(50_000_000, 0)]
+    assert run_build(repo.root, extra=["--no-pdf"]).exit_code == 0
+    with (repo.statement / "en.md").open("ab") as text:
+        text.truncate(12_000_000)
+    short = repo.commit("An English text far too long")[:7]
+    said = refused(repo.root, site_files(repo.root / "site"))
+    assert said.startswith(
+        f"statement/en.md (commit {short}): this file is too large to read: 12,000,000 bytes"
+    )
