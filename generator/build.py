@@ -20,7 +20,7 @@ from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .reuse import Published
 from .reuse import published as published_pdfs
-from .site import refuse_output, write_site
+from .site import refuse_cache, refuse_output, write_site
 from .timeline import backdated, build_day
 from .versions import read_versions
 
@@ -31,6 +31,7 @@ def build(root: Path, out: Path, **options: Any) -> Site:
     """Build the site from the project at root and write it to out; raise every problem found.
     The options are make_site's."""
     refuse_output(root, out)  # before the work, not only after it: a mistyped --out is said at once
+    refuse_cache(root, options.get("cache"), out)
     return write_site(make_site(root, **options), out)
 
 

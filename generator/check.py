@@ -27,6 +27,7 @@ from .errors import StatementError, attempt
 from .files import SourceFiles
 from .history import History, read_history
 from .model import Site, Statement, Translation, Version
+from .release import FAR_AHEAD
 from .source import FACT, statement_from
 from .versions import said, versions_of
 
@@ -56,6 +57,8 @@ KINDS = {
     "stale-translation": "a translated section is behind a later change of the source text",
     "undated-change": "uncommitted changes to what the statement says under the current date",
     "unused-fact": "a fact in statement.toml that no text uses",
+    "far-ahead": "a version takes effect more than a year after it was committed",
+    "placeholder": "words `statement init` wrote to be replaced, marked FILL IN",
 }
 TEMPLATE_FACT = re.compile(r"\bfacts\.([a-z][a-z0-9_]*)|\bfacts\[['\"]([a-z][a-z0-9_]*)")
 
@@ -199,7 +202,50 @@ def _statement_findings(
 ) -> tuple[tuple[Coverage, ...], list[Finding]]:
     """What one text of the statement leaves out or gets wrong, whatever its history."""
     coverage, findings = _gdpr(statement, source)
+    findings += _placeholders(statement, source)
     return coverage, findings + _unused_facts(statement, root, source)
+
+
+# --- what statement init left to be written -----------------------------------------------------
+
+FILL_IN = re.compile(r"FILL[ -]IN")  # init's mark: "FILL IN: …", and "FILL-IN@example.com"
+FILL_IN_HINT = "write your own words in place of the FILL IN (see the guide: Your own statement)"
+
+
+def _placeholders(statement: Statement, source: SourceFiles) -> list[Finding]:
+    """Every title, section and statement.toml value still holding words init wrote."""
+    found = []
+    for t in statement.translations:
+        if FILL_IN.search(t.title):
+            message = "the title still says FILL IN"
+            found.append(Finding("error", t.path, 1, "placeholder", "title", message, FILL_IN_HINT))
+        for s in t.sections:
+            if FILL_IN.search(f"{s.heading} {s.text}"):
+                message = f"the section #{s.id} still says FILL IN"
+                found.append(
+                    Finding("error", t.path, s.line, "placeholder", s.id, message, FILL_IN_HINT)
+                )
+    return found + _placeholder_settings(statement, source)
+
+
+def _placeholder_settings(statement: Statement, source: SourceFiles) -> list[Finding]:
+    settings, names = statement.settings, {}
+    for language in settings.languages:
+        for name, value in settings.facts_in(language.code).items():
+            if FILL_IN.search(value):  # publisher.address.1: the publisher's address
+                names.setdefault(".".join(name.split(".")[:2]), None)
+    return [
+        Finding(
+            "error",
+            source.path("statement.toml"),
+            setting_line(source, *reversed(name.split(".")) if "." in name else (name, "facts")),
+            "placeholder",
+            name,
+            f"'{name}' in statement.toml still says FILL IN",
+            FILL_IN_HINT,
+        )
+        for name in names
+    ]
 
 
 # --- the build's own problems ---------------------------------------------------------------
@@ -420,7 +466,26 @@ def _history_findings(
     findings = _stale(versions[-1], statement) if versions else []
     if versions and versions[-1].draft and committed:
         findings += _undated_changes(committed[-1], statement)
-    return findings
+    settings = statement.translations[0].path.parent / "statement.toml"
+    return findings + [f for v in committed if (f := _far_ahead(v, settings))]
+
+
+def _far_ahead(version: Version, settings: Path) -> Finding | None:
+    """A version dated more than a year after its first commit: most often a mistyped year,
+    committed past release's and commit's question (with plain git), and published as upcoming."""
+    first = version.commits[0] if version.commits else None
+    if first is None or first.committed is None:
+        return None
+    day = first.committed.date()
+    if version.date <= day + FAR_AHEAD:
+        return None
+    wrong = version.date.isoformat()
+    message = f"the version of {wrong} takes effect more than a year after it was committed, on {day.isoformat()}: is the year right?"
+    hint = (
+        f"if it is wrong, add the line '{first.id[:7]} {wrong} <right date> <reason>' to "
+        "statement/corrections and set the right date in statement.toml; if it is right, nothing"
+    )
+    return Finding("warning", settings, None, "far-ahead", wrong, message, hint)
 
 
 def _standing(

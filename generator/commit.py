@@ -18,7 +18,7 @@ from pathlib import Path
 from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
-from .release import last_version
+from .release import last_version, refuse_far_ahead
 from .timeline import BACKDATED
 from .versions import read_working_tree
 
@@ -34,10 +34,15 @@ class Committed:
 
 
 def commit(
-    root: Path, reason: str | None, message: str | None = None, backdated: str | None = None
+    root: Path,
+    reason: str | None,
+    message: str | None = None,
+    backdated: str | None = None,
+    far_ahead: bool = False,
 ) -> Committed:
     """Commit statement/: as an editorial change when there is a reason, else as a new version;
-    `backdated` is the reason a new version applies from a day before today."""
+    `backdated` is the reason a new version applies from a day before today, `far_ahead`
+    confirms one dated more than a year ahead."""
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
@@ -52,6 +57,9 @@ def commit(
         )
     else:
         _require_new_date(folder, day, last and last.date, bool(trailers))
+        if not far_ahead:
+            confirm = "bin/statement commit --version --far-ahead"
+            refuse_far_ahead(SourceFiles(folder), day, date.today(), confirm)
         subject = message or f"The version of {day.isoformat()}"
     _git(root, "add", "--all", "--", "statement")
     paragraphs = [subject, "\n".join(trailers)] if trailers else [subject]

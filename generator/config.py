@@ -266,6 +266,12 @@ def _email(value: str | None, where: _Locator, errors: list) -> None:
         errors.append(where.error(message, hint, "email", "facts"))
 
 
+# A fact whose value is wrong still exists: the texts that use it are checked with this in its
+# place, so that the one problem is said in statement.toml, not also as "unknown fact" in every
+# text. Its problem stops the build, so it is never published.
+STAND_IN = "…"
+
+
 def _fact(
     name: str, given: object, codes: list[str], where: _Locator, errors: list
 ) -> FactValue | None:
@@ -276,14 +282,14 @@ def _fact(
     what = f"the fact '{name}'"
     values = publisher.per_language(given, codes, what, where.locate(name, "facts"), errors)
     if values is None:
-        return None
+        return STAND_IN
     for value in values.values():
         if not isinstance(value, str) or not value.strip():
             hint = f'write the fact as text in quotes: {name} = "…"'
             errors.append(where.error(f"{what} must be non-empty text", hint, name, "facts"))
-            return None
+            return STAND_IN
         if _unprintable(value, what, where, errors, name, "facts"):
-            return None
+            return STAND_IN
     texts = {lang: value.strip() for lang, value in values.items()}
     return publisher.one_or_each(texts)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import StatementError, raise_all
@@ -41,7 +41,11 @@ def entries(path: Path) -> list[tuple[int, str]]:
     """The lines of a hash list that say something: (line number, text), comments left out."""
     if not path.is_file():
         return []
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return _entries(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _entries(text: str) -> list[tuple[int, str]]:
+    lines = text.splitlines()
     found = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(lines, 1)]
     return [(number, entry) for number, entry in found if entry]
 
@@ -115,4 +119,42 @@ def _unmet(correction: Correction, met: dict[Correction, date | None]) -> Statem
         hint = "the wrong date is the one the commit set in statement.toml"
     else:
         return None
+    return StatementError(correction.path, correction.line, message, hint)
+
+
+def in_force_before(
+    corrections: tuple[Correction, ...],
+    revisions: tuple[Revision, ...],
+    text_of: Callable[[Revision], str],
+) -> list[StatementError]:
+    """A correction mends a date nobody relied on: a version whose wrong date had arrived when
+    the correction was first committed (and that was not dated before its own commit, which the
+    build refuses) was in force as published, and what applied then cannot change afterwards."""
+    errors = []
+    for correction in corrections:
+        wrong = next((r for r in revisions if r.commit.startswith(correction.commit)), None)
+        made = next((r for r in revisions if _holds(text_of(r), correction)), None)
+        if not (wrong and made and wrong.committed and made.committed):
+            continue  # not committed yet, or no such commit (said elsewhere)
+        corrected_on = datetime.fromisoformat(made.committed).date()
+        if datetime.fromisoformat(wrong.committed).date() <= correction.wrong <= corrected_on:
+            errors.append(_took_effect(correction, corrected_on))
+    return errors
+
+
+def _holds(text: str, correction: Correction) -> bool:
+    fields = (entry.split(None, 3) for _, entry in _entries(text))
+    return any(
+        len(f) == 4 and f[0].lower() == correction.commit and f[1] == correction.wrong.isoformat()
+        for f in fields
+    )
+
+
+def _took_effect(correction: Correction, corrected_on: date) -> StatementError:
+    message = (
+        f"the version of {correction.wrong.isoformat()} had taken effect when this correction was "
+        f"committed, on {corrected_on.isoformat()}: the day a published version took effect "
+        "cannot be changed"
+    )
+    hint = "remove the line, and publish a new version instead: bin/statement release --date YYYY-MM-DD"
     return StatementError(correction.path, correction.line, message, hint)

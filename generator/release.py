@@ -50,6 +50,19 @@ class Released:
     today: date  # the day it was prepared on: a date before it is backdated
 
 
+def refuse_far_ahead(source: SourceFiles, day: date, today: date, confirm: str) -> None:
+    """A date more than a year ahead is most often a mistyped year, which once committed stays in
+    the history: refused unless the editor confirms it with the command `confirm`."""
+    if day <= today + FAR_AHEAD:
+        return
+    message = f"the date {day.isoformat()} is more than a year after today, {today.isoformat()}"
+    hint = (
+        "check the year: a wrong date, once committed, stays in the history; if it is right, "
+        f"confirm it: {confirm}"
+    )
+    raise StatementError(source.path(SETTINGS), setting_line(source, "effective"), message, hint)
+
+
 def release(root: Path, day: date, today: date | None = None, far_ahead: bool = False) -> Released:
     """Set the next version's date and reset its summary; refuse a date not after the current,
     or more than a year ahead unless `far_ahead` confirms it. `today` as the build's (see
@@ -57,14 +70,9 @@ def release(root: Path, day: date, today: date | None = None, far_ahead: bool = 
     source = SourceFiles(root / "statement")
     working = working_statement(source)
     today = build_day(working.settings.timezone, today)
-    if day > today + FAR_AHEAD and not far_ahead:
-        message = f"the date {day.isoformat()} is more than a year after today, {today.isoformat()}"
-        hint = (
-            "check the year: a wrong date, once committed, stays in the history; if it is right, "
-            f"confirm it: statement release --date {day.isoformat()} --far-ahead"
-        )
-        raise StatementError(
-            source.path(SETTINGS), setting_line(source, "effective"), message, hint
+    if not far_ahead:
+        refuse_far_ahead(
+            source, day, today, f"statement release --date {day.isoformat()} --far-ahead"
         )
     last = last_version(root)
     current = last.date if last else working.settings.effective

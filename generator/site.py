@@ -73,6 +73,23 @@ def refuse_output(root: Path, out: Path) -> None:
     refuse_foreign(out)
 
 
+def refuse_cache(root: Path, cache: Path | None, out: Path | None = None) -> None:
+    """Refuse a cache inside the sources (it would change them: the build turns into a draft, a
+    commit of statement/ takes it along) or inside the output (it would be published)."""
+    if cache is None:
+        return
+    root, cache = root.resolve(), cache.resolve()
+    inside = [f"{p}/" for p in PROJECT_FOLDERS if cache.is_relative_to(root / p)]
+    if inside or ".git" in cache.parts:
+        where, why = (inside or [".git"])[0], "it would change the project's own files"
+    elif out is not None and cache.is_relative_to(out.resolve()):
+        where, why = "the output folder", "it would be published with the site"
+    else:
+        return
+    hint = "leave out --cache (it is then ROOT/.cache), or name a folder of its own"
+    raise StatementError(cache, None, f"the cache cannot be kept inside {where}: {why}", hint)
+
+
 def refuse_foreign(out: Path) -> None:
     """Refuse a folder (or file) at out that is not empty and holds no site this program wrote."""
     if out.is_dir() and ((out / MARK).is_file() or not any(out.iterdir()) or _unmarked_site(out)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -74,7 +75,14 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            key = (text, language.code, settings.facts, settings.publishers, settings.effective)
+            # the text's digest, not the text: a cache over a long history would keep every text
+            key = (
+                hashlib.sha256(text.encode()).digest(),
+                language.code,
+                settings.facts,
+                settings.publishers,
+                settings.effective,
+            )
             key += (settings.languages,)
             path = source.path(name)
             if key not in cache:
@@ -679,7 +687,10 @@ def _mismatched_sections(
     source = next((t for t in sound if t.lang == source_lang), None)
     if source is None:
         return []
-    return [error for t in sound if t is not source for error in _compared(source, t)]
+    compared = [t for t in sound if t is not source]
+    return [
+        error for t in compared for error in [*_compared_intro(source, t), *_compared(source, t)]
+    ]
 
 
 def _about_sections(message: str) -> bool:
@@ -714,6 +725,24 @@ def _compared(source: Translation, translation: Translation) -> list[StatementEr
         if tag in ("insert", "replace"):
             errors += [_extra(source, translation.sections[j], translation) for j in range(j1, j2)]
     return errors
+
+
+def _compared_intro(source: Translation, translation: Translation) -> list[StatementError]:
+    """An introduction is a part of what the text says, like a section: every language has one,
+    or none does (a reader of the translation would otherwise miss what the prevailing text says)."""
+    name, between = _file(source), "the text between the title and the first section"
+    if source.intro and not translation.intro:
+        where = translation.sections[0].line if translation.sections else None  # it goes above
+        message = (
+            f"the introduction is missing ({name} has one, line {source.intro.line}: {between})"
+        )
+        hint = f"translate it here, between the title and the first section, from {name} line {source.intro.line}"
+        return [StatementError(translation.path, where, message, hint)]
+    if translation.intro and not source.intro:
+        message = f"this introduction is not in {name} ({between})"
+        hint = f"remove it, or add it to {name} and every other language, between the title and the first section"
+        return [StatementError(translation.path, translation.intro.line, message, hint)]
+    return []
 
 
 def _missing(source: Translation, translation: Translation, i: int, j: int) -> StatementError:

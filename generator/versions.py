@@ -15,12 +15,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .config import setting_line, settings_with_problems
-from .corrections import CORRECTIONS_FILE, commit_lines, corrected_dates, read_corrections
+from .corrections import (
+    CORRECTIONS_FILE,
+    commit_lines,
+    corrected_dates,
+    in_force_before,
+    read_corrections,
+)
 from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
@@ -31,6 +38,7 @@ EDITORIAL_FILE = "editorial-commits"
 PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
 TITLE, ORDER, FACTS = "the title", "the order of the sections", ("statement.toml", "[facts]")
 PUBLISHER = ("statement.toml", "[publisher]")
+PREVAILS = ("statement.toml", "source_language")
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,7 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     reader = Reader(folder, history)
     corrections, unread = read_corrections(folder)
     days, errors = corrected_dates(history.revisions, reader.day, corrections)
+    errors += in_force_before(corrections, history.revisions, _corrections_text(history))
     revised = [reader.revised(revision, days[revision.commit]) for revision in history.revisions]
     raise_all([*unread, *errors, *revised[-1].errors])  # what is published now must read
     walk = _Walk(revised, marked)
@@ -143,6 +152,14 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     if history.dirty:
         versions = _with_draft(versions, folder, walk)
     return Versions(tuple(versions), (*walk.notes(), *_summary_notes(tuple(versions))))
+
+
+def _corrections_text(history: History) -> Callable[[Revision], str]:
+    def text(revision: Revision) -> str:
+        data = history.files(revision).get(CORRECTIONS_FILE, b"")
+        return data.decode("utf-8", errors="replace")
+
+    return text
 
 
 def editorial_commits(folder: Path) -> tuple[str, ...]:
@@ -289,6 +306,7 @@ def published(statement: Statement) -> dict[tuple[str, str], object]:
         parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
     parts[FACTS] = statement.settings.facts
     parts[PUBLISHER] = statement.settings.publishers  # the header and footer show it
+    parts[PREVAILS] = statement.settings.source_language  # which text legally applies
     return parts
 
 
@@ -303,7 +321,8 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
 
 def _languages(changed: list[tuple[str, str]]) -> tuple[str, ...]:
     """The languages whose pages a change shows in; () for every one (the facts are on all)."""
-    return () if FACTS in changed else tuple(sorted({lang for lang, _ in changed}))
+    everywhere = FACTS in changed or PREVAILS in changed  # the translation notice is on every page
+    return () if everywhere else tuple(sorted({lang for lang, _ in changed}))
 
 
 def _commit(r: Revised, changing: dict[str, tuple]) -> Commit:

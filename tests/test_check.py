@@ -301,6 +301,25 @@ def test_new_words_under_the_old_date_are_an_undated_change(repo: StatementRepo)
     assert of_kind(findings(repo.root), "undated-change") == {}  # a new date: a new version
 
 
+def test_a_version_dated_far_after_its_commit_is_a_likely_mistyped_year(
+    repo: StatementRepo,
+) -> None:
+    """2202 for 2022, committed with plain git: the build publishes it as upcoming for 180
+    years, and only the check can ask whether the year is right."""
+    repo.new_version("2202-03-01", "Bewaartermijn aangescherpt.", "Retention tightened.")
+    repo.edit("nl.md", "niet langer dan nodig", "uiterlijk twee jaar en niet langer dan nodig")
+    repo.edit("en.md", "We process personal data in various ways", "We process data in many ways")
+    sha = repo.commit("Version of 2202", when="2022-02-01T10:00:00+01:00")
+    far = of_kind(findings(repo.root), "far-ahead")
+    assert set(far) == {"2202-03-01"}  # not 2021-02-23, committed weeks before it
+    assert far["2202-03-01"]["file"] == "statement/statement.toml"
+    assert far["2202-03-01"]["message"] == (
+        "the version of 2202-03-01 takes effect more than a year after it was committed, on "
+        "2022-02-01: is the year right?"
+    )
+    assert f"'{sha[:7]} 2202-03-01 <right date> <reason>'" in far["2202-03-01"]["fix"]
+
+
 def test_the_disclosures_are_the_shared_legal_list() -> None:
     shared = Path(__file__).resolve().parents[2] / "shared" / "legal" / "gdpr-disclosures.toml"
     if not shared.is_file():

@@ -52,7 +52,7 @@ def test_a_new_version_is_committed_with_its_date(repo) -> None:
     # committed today, by the clock: dated ahead of it, or it would be backdated (test_timeline)
     repo.edit("nl.md", *TYPO)
     repo.new_version("2099-03-01", "Nieuw.", "New.")
-    done = statement(repo, "--version")
+    done = statement(repo, "--version", "--far-ahead")  # decades ahead, on purpose
     assert done.exit_code == 0, done.stderr
     assert done.stdout.endswith(
         ": The version of 2099-03-01\n  a new version, in force from 2099-03-01.\n"
@@ -81,6 +81,22 @@ def test_a_backdated_version_is_committed_with_its_reason(repo) -> None:
     built = run_build(repo.root, extra=["--no-pdf"])
     assert built.exit_code == 0, built.stderr  # the build's backdating guard reads the reason
     assert (repo.root / "site/nl/2022-03-01/index.html").is_file()
+
+
+def test_a_date_typed_a_century_ahead_is_refused_as_release_refuses_it(repo) -> None:
+    """2202 for 2022, typed into statement.toml by hand: committed, it stays in the history and
+    is published as upcoming for 180 years. Refused unless confirmed, as release --date does."""
+    repo.edit("nl.md", *TYPO)
+    repo.new_version("2202-03-01", "Nieuw.", "New.")
+    said = refused(repo, "--version")
+    assert said.startswith(
+        "statement/statement.toml:5: the date 2202-03-01 is more than a year after today, "
+    )
+    assert said.endswith(
+        "    fix: check the year: a wrong date, once committed, stays in the history; if it is "
+        "right, confirm it: bin/statement commit --version --far-ahead\n"
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
 
 
 def refused(repo: StatementRepo, *args: str) -> str:

@@ -135,6 +135,14 @@ def test_a_changed_fact_is_a_change(repo: StatementRepo) -> None:
     assert f"statement/nl.md (commit {sha[:7]}):3:" in stderr
 
 
+def test_another_prevailing_language_is_a_change(repo: StatementRepo) -> None:
+    """Which text legally applies is what the translation notice on every page says: switching
+    it under the old date published, with exit 0, a statement whose English now prevailed."""
+    repo.edit("statement.toml", 'source_language = "nl"', 'source_language = "en"')
+    sha = repo.commit("English first")
+    refused(repo, sha, "statement.toml: source_language")
+
+
 # --- history that can always be built -------------------------------------------------------------
 
 
@@ -406,6 +414,26 @@ def test_a_correction_must_name_a_commit_with_that_date(repo: StatementRepo) -> 
     assert "statement/corrections:3: 'abcdef0 2021-02-23' is not a correction" in result.stderr
 
 
+def test_a_correction_cannot_move_a_date_that_had_already_taken_effect(repo: StatementRepo) -> None:
+    """A correction mends a typo nobody relied on. Moving a version that had been in force for a
+    month to 2023 rewrote the site's account of which text applied in January 2022, without trace."""
+    repo.new_version("2022-01-01", "Versie van 2022-01-01.", "Version of 2022-01-01.")
+    repo.edit("nl.md", RETENTION_NL, RETENTION_NL_NEW)
+    wrong = repo.commit("Version of 2022-01-01", when="2021-12-01T10:00:00+01:00")
+    (repo.statement / "corrections").write_text(
+        f"{wrong[:7]} 2022-01-01 2023-01-01 should have been next year\n", encoding="utf-8"
+    )
+    repo.commit("Correct the date", when="2022-02-02T10:00:00+01:00")
+    result = run_build(repo.root)
+    assert result.exit_code == 1
+    assert (
+        "statement/corrections:1: the version of 2022-01-01 had taken effect when this correction "
+        "was committed, on 2022-02-02: the day a published version took effect cannot be changed\n"
+        "    fix: remove the line, and publish a new version instead: "
+        "bin/statement release --date YYYY-MM-DD\n"
+    ) in result.stderr
+
+
 def test_release_refuses_a_date_more_than_a_year_ahead_unless_confirmed(
     repo: StatementRepo,
 ) -> None:
@@ -436,6 +464,7 @@ def without_english(repo: StatementRepo) -> None:
     toml = repo.statement / "statement.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace('[languages.en]\nlocale = "en_GB"\nname = "English"\n', "")
+    text = re.sub(r', en = "[^"]*"', "", text)  # a publisher's value in English
     toml.write_text(
         "\n".join(line for line in text.split("\n") if not line.startswith("en = ")),
         encoding="utf-8",
@@ -499,7 +528,7 @@ def test_a_version_may_add_a_language(tmp_path: Path) -> None:
 def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementRepo) -> None:
     dated(repo, "2022-03-01", RETENTION_NL, RETENTION_NL_NEW)
     toml = repo.statement / "statement.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").split("en = ")[0], encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8").split("\nen = ")[0] + "\n", encoding="utf-8")
     sha = repo.commit("No English summary" + EDITORIAL)
     result = run_build(repo.root)
     assert result.exit_code == 1  # the newest version: still to be mended
@@ -528,3 +557,38 @@ def test_a_link_defined_in_another_section_is_read_as_the_page_reads_it(
     repo.edit("nl.md", "https://autoriteitpersoonsgegevens.nl/", "https://example.com/")
     sha = repo.commit("Andere verwijzing")
     refused(repo, sha, "nl: retention")
+
+
+@pytest.mark.parametrize("change", ["drop", "add"])
+def test_languages_over_many_versions_and_years_leave_no_broken_link(
+    repo: StatementRepo, change: str
+) -> None:
+    english = (repo.statement / "en.md").read_text(encoding="utf-8")
+    toml = (repo.statement / "statement.toml").read_text(encoding="utf-8")
+    if change == "add":
+        without_english(repo)
+        repo.commit("Dutch only" + EDITORIAL)
+    said = RETENTION_NL
+    days = ["2022-01-01", "2022-06-01", "2023-01-01", "2023-06-01", "2024-01-01", "2024-06-01"]
+    for n, day in enumerate(days):
+        if n == 2:  # English goes, or comes
+            if change == "drop":
+                without_english(repo)
+            else:
+                (repo.statement / "en.md").write_text(english, encoding="utf-8")
+                (repo.statement / "statement.toml").write_text(toml, encoding="utf-8")
+        text = (repo.statement / "statement.toml").read_text(encoding="utf-8")
+        text = re.sub(r"effective = \S+", f"effective = {day}", text).split("[summary]")[0]
+        langs = ["nl", "en"] if (repo.statement / "en.md").exists() else ["nl"]
+        summary = "".join(f'{lang} = "Versie {day}."\n' for lang in langs)
+        (repo.statement / "statement.toml").write_text(
+            text + "[summary]\n" + summary, encoding="utf-8"
+        )
+        repo.edit("nl.md", said, f"{said} ({n})")
+        said = f"{said} ({n})"
+        repo.commit(f"Version of {day}")
+    result = run_build(repo.root, extra=["--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    site = repo.root / "site"
+    assert (site / "en" / "changelog").is_dir()
+    assert_links_resolve(site)

@@ -66,11 +66,12 @@ def test_a_changed_introduction_under_the_same_date_is_refused(built: StatementR
 def test_statement_diff_shows_an_introduction_written(tmp_path) -> None:
     repo = make_repo(tmp_path / "project")
     repo.edit("nl.md", TITLE, f"{TITLE}\n{INTRO_NL}\n")
+    repo.edit("en.md", TITLE, f"{TITLE}\n{INTRO_EN}\n")  # every language has one, or none
     result = CliRunner().invoke(main, ["diff", "--root", str(repo.root)])
     assert result.exit_code == 0, result.output
     assert "[nl] #page-intro (added): {+Privacy policy+}" in result.stdout
     assert "{+Welkom. Deze verklaring geldt voor al onze diensten.+}" in result.stdout
-    assert "[en]" not in result.stdout
+    assert "{+Welcome. This statement applies to all our services.+}" in result.stdout
 
 
 def test_an_introduction_behind_the_source_is_marked_stale(tmp_path) -> None:
@@ -87,3 +88,24 @@ def test_an_introduction_behind_the_source_is_marked_stale(tmp_path) -> None:
     assert 'class="stale-notice"' in intro and 'href="../nl/#page-intro"' in intro
     result = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
     assert "#page-intro changed in nl.md after its translation in en.md" in result.stdout
+
+
+def test_a_version_whose_introduction_is_in_the_source_language_only_is_refused(
+    tmp_path,
+) -> None:
+    """The prevailing text gains an introduction its translation lacks: a missing part, said
+    plainly, as a missing section is (it once ended the build and check in a traceback)."""
+    repo = make_repo(tmp_path / "project")
+    repo.new_version("2022-03-01", "Een inleiding erbij.", "An introduction added.")
+    repo.edit("nl.md", TITLE, f"{TITLE}\n{INTRO_NL}\n")
+    sha = repo.commit("Version of 1 March 2022: an introduction in Dutch only")
+    result = run_build(repo.root, extra=["--no-pdf"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    said = (
+        f"statement/en.md (commit {sha[:7]}):3: the introduction is missing (nl.md has one, line 3"
+    )
+    assert said in result.stderr
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
+    assert checked.exception is None or isinstance(checked.exception, SystemExit)
+    assert "the introduction is missing" in checked.output

@@ -165,6 +165,31 @@ def test_out_dot_in_the_project_refuses_from_the_command_line_too(checkout: Path
     assert everything(checkout) == before
 
 
+@pytest.mark.parametrize(
+    ("cache", "said"),
+    [
+        ("statement/cache", "statement/cache: the cache cannot be kept inside statement/: it would "
+                            "change the project's own files\n"),
+        ("site", "site: the cache cannot be kept inside the output folder: it would be published "
+                 "with the site\n"),
+        ("site/cache", "site/cache: the cache cannot be kept inside the output folder: it would be "
+                       "published with the site\n"),
+    ],
+)  # fmt: skip
+def test_a_cache_in_the_sources_or_in_the_site_is_refused(
+    checkout: Path, cache: str, said: str
+) -> None:
+    """--cache statement made the next build a draft (and a commit of statement/ would take the
+    cache along); --cache site published the cache, with the builder's folders, on the web."""
+    run_build(checkout, extra=["--no-pdf"])
+    before = everything(checkout)
+    result = run_build(checkout, cache=checkout / cache, extra=["--no-pdf"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    hint = "    fix: leave out --cache (it is then ROOT/.cache), or name a folder of its own\n"
+    assert result.stderr == said + hint + NOT_CHANGED
+    assert everything(checkout) == before
+
+
 def test_a_folder_of_other_files_is_refused_and_kept(checkout: Path, tmp_path: Path) -> None:
     out = tmp_path / "documents"
     out.mkdir()
