@@ -29,6 +29,7 @@ from .history import History, read_history
 from .model import Site, Statement, Translation, Version
 from .release import FAR_AHEAD
 from .source import FACT, statement_from
+from .timeline import build_day
 from .versions import said, versions_of
 
 SEVERITIES = {
@@ -178,7 +179,8 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
         return Examined(site, Report(_ordered(findings), ()))
     coverage, found = _statement_findings(statement, source, root)
     versions, committed = _versions(root, None if unread else history)
-    findings += found + _history_findings(versions, committed, statement)
+    day = build_day(statement.settings.timezone, today)
+    findings += found + _history_findings(versions, committed, statement, day)
     baseline, standing = _standing(root, history, committed)
     if baseline:
         findings = [dataclasses.replace(f, new=f.key not in standing) for f in findings]
@@ -417,13 +419,14 @@ def _versions(
 
 
 def _history_findings(
-    versions: tuple[Version, ...], committed: tuple[Version, ...], statement: Statement
+    versions: tuple[Version, ...], committed: tuple[Version, ...], statement: Statement, today: date
 ) -> list[Finding]:
     findings = _stale(versions[-1], statement) if versions else []
     if versions and versions[-1].draft and committed:
         findings += _undated_changes(committed[-1], statement)
     settings = statement.translations[0].path.parent / "statement.toml"
-    return findings + [f for v in committed if (f := _far_ahead(v, settings))]
+    upcoming = [v for v in committed if v.date > today]  # a date that has come was meant
+    return findings + [f for v in upcoming if (f := _far_ahead(v, settings))]
 
 
 def _far_ahead(version: Version, settings: Path) -> Finding | None:
