@@ -104,11 +104,9 @@ def build(
         "reuse": reuse,
     }
     cache = cache or root / fingerprint.CACHE
-    inputs = fingerprint.inputs(root, options)
-    if kept := fingerprint.unchanged(inputs, out, cache):
-        for note in kept.notes:
-            click.echo(note)
-        click.echo(f"Nothing changed since the last build: {_shown(out, root)} is as it was.")
+    inputs, said = fingerprint.said_unchanged(root, out, cache, options)
+    if said:
+        click.echo("\n".join(said))
         return
     from .build import build as build_site
 
@@ -397,6 +395,53 @@ def import_command(file: Path, lang: str, root: Path, base_url: str | None, forc
     if imported.problems:
         _stop(list(imported.problems), root, "The file was written")
     click.echo("It builds as it is: read it through, then run statement check.")
+
+
+@main.command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    required=True,
+    help="A language of the statement, by its code: give it once per language; the first "
+    "legally prevails.",
+)
+@click.option("--publisher", default=None, help="The organisation's name, as the page shows it.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The first version's effective date, YYYY-MM-DD [default: today].",
+)
+@click.option(
+    "--tool",
+    default=None,
+    help="What the CI files install with pip: a package, a wheel's address, git+https://… "
+    "[default: this version of the tool, privacy-statement==…].",
+)
+def init_command(folder: Path, languages: tuple[str, ...], publisher, day, tool) -> None:
+    """Start a new statement in FOLDER: the sections a GDPR statement needs, marked FILL IN
+    where your words are needed, statement.toml, .gitignore and the CI files that publish it."""
+    from importlib.metadata import version
+
+    from .init import init
+
+    day = day.date() if day else date.today()
+    tool = tool or f"privacy-statement=={version('privacy-statement')}"
+    try:
+        written, notes = init(folder, list(languages), publisher, day, tool)
+    except* StatementError as group:
+        _stop(flatten(group), folder.resolve(), "Nothing was written")
+    for path in written:
+        click.echo(f"wrote {folder / path}")
+    for note in notes:
+        click.echo(note)
+    click.echo(
+        f"Next: replace every FILL IN (statement check --root {folder} lists them), "
+        f"then statement build --root {folder}; commit the folder to git to keep its versions."
+    )
 
 
 def _last(root: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date
@@ -16,6 +17,8 @@ def is_known_locale(name: str) -> bool:
     return localedata.exists(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(day: datetime.date, locale: str) -> str:
-    """23 februari 2021 (nl_NL), 23 February 2021 (en_GB)."""
+    """23 februari 2021 (nl_NL), 23 February 2021 (en_GB); worked out once for each day and
+    language (every revision of a long history dates its text)."""
     return format_date(day, format="long", locale=locale)

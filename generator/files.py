@@ -101,7 +101,8 @@ def decode(data: bytes, path: Path) -> str:
         line = line_of(before, len(before))
         hint = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # most texts have no CR: two copies of each saved (a long history has many)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if found := UNPRINTABLE.search(text):
         hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
         message = f"this file holds the unprintable character U+{ord(found.group()):04X}"

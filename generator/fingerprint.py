@@ -66,6 +66,21 @@ def _looks(root: Path) -> list[tuple[str, Path]]:
     ]
 
 
+def said_unchanged(root: Path, out: Path, cache: Path, options: dict) -> tuple[str, list[str]]:
+    """The fingerprint of a build, and what the build says when the site at out was built from
+    the same and is intact (else nothing: it must build)."""
+    fingerprint = inputs(root, options)
+    kept = unchanged(fingerprint, out, cache)
+    if kept is None:
+        return fingerprint, []
+    out = out.resolve()
+    shown = f"{out.relative_to(root)}/" if out.is_relative_to(root) else f"{out}/"
+    return fingerprint, [
+        *kept.notes,
+        f"Nothing changed since the last build: {shown} is as it was.",
+    ]
+
+
 def unchanged(fingerprint: str, out: Path, cache: Path) -> Kept | None:
     """What the last build into out recorded, when it was built from this fingerprint and every
     file it wrote is still there as it wrote it, and nothing else is; else None."""

@@ -66,10 +66,20 @@ class Settings:
         return next(language for language in self.languages if language.code == code)
 
     def publisher(self, lang: str) -> Publisher | None:
-        return dict(self.publishers).get(lang)
+        return dict(self.publishers).get(self._known(lang))
+
+    def _known(self, lang: str) -> str:
+        """The language, or, for one the statement no longer has (the pages of an older version
+        in it stay), the source language, whose values the page around them then shows."""
+        return (
+            lang
+            if any(language.code == lang for language in self.languages)
+            else self.source_language
+        )
 
     def facts_in(self, lang: str) -> dict[str, str]:
         """Every fact as the language's text reads it, the publisher's among them."""
+        lang = self._known(lang)
         facts = {
             name: value if isinstance(value, str) else dict(value)[lang]
             for name, value in self.facts

@@ -135,13 +135,11 @@ def plan_pages(publication: Publication) -> tuple[Page, ...]:
     ]
     pages += _each_language(codes, "statement.html", current, current_path)
     pages += _each_language(codes, "changelog.html", current, changelog_path)
+    dropped = _dropped(publication, codes)
     for year in changelog_years(publication):
-        newest = [v for v in publication.versions if v.date.year == year][-1]  # dates the page
-        pages += _each_language(
-            codes, "changelog-year.html", newest, lambda lang, y=year: changelog_year_path(lang, y)
-        )
+        pages += _year_pages(publication, year, [*codes, *(lang for lang, _ in dropped)])
     pages += _each_language(codes, "feed.xml", current, feed_path)
-    for lang, last in _dropped(publication, codes):
+    for lang, last in dropped:
         for template, path in LANGUAGE_PAGES:  # they stay, with the last version in the language
             pages.append(Page(path(lang), template, lang, last, _kept(lang, last, path, codes)))
     for version in publication.versions:
@@ -158,6 +156,27 @@ def plan_pages(publication: Publication) -> tuple[Page, ...]:
             )
     _unique([page.path for page in pages])
     return tuple(pages)
+
+
+def _year_pages(publication: Publication, year: int, codes: list[str]) -> list[Page]:
+    """The changelog of a year in each language it had a version in, dated by its newest one."""
+    newest = {
+        lang: version
+        for version in publication.versions
+        if version.date.year == year
+        for lang in _languages(version)
+        if lang in codes
+    }
+    alternates = tuple((lang, changelog_year_path(lang, year)) for lang in codes if lang in newest)
+    return [
+        Page(path, "changelog-year.html", lang, newest[lang], alternates)
+        for lang, path in alternates
+    ]
+
+
+def in_language(publication: Publication, year: int, lang: str) -> bool:
+    """Whether a version of the year was in the language: only then has it a changelog page."""
+    return any(v.date.year == year and lang in _languages(v) for v in publication.versions)
 
 
 LANGUAGE_PAGES = (

@@ -33,26 +33,19 @@ def per_language(
     value: object, codes: list[str], what: str, problem: Problem, errors: list
 ) -> dict[str, object] | None:
     """The value as each language reads it (tables of languages at any depth resolved), or None
-    with the problem reported when a table of languages leaves one out or names another."""
+    with the problem reported when a table of languages leaves one out."""
     gaps = sorted(set(_gaps(value, codes)))
-    for kind, lang in gaps:
-        if kind == "missing":
-            hint = (
-                f'add {lang} = "…" to the table: it gives one value per language, so every language'
-            )
-            errors.append(problem(f"{what} gives no value for the language '{lang}'", hint))
-        else:
-            hint = f"use the statement's language codes: {', '.join(codes)}"
-            errors.append(
-                problem(f"{what} has a value for '{lang}', not one of the languages", hint)
-            )
+    for lang in gaps:
+        hint = f'add {lang} = "…" to the table: it gives one value per language, so every language'
+        errors.append(problem(f"{what} gives no value for the language '{lang}'", hint))
     return None if gaps else {lang: _in(value, lang) for lang in codes}
 
 
-def _gaps(value: object, codes: list[str]) -> list[tuple[str, str]]:
+def _gaps(value: object, codes: list[str]) -> list[str]:
+    """The languages a table of languages leaves out, at any depth. (A value for a language the
+    statement does not have is let be: a version may drop a language and keep its tables.)"""
     if is_per_language(value):
-        found = [("missing", lang) for lang in codes if lang not in value]
-        found += [("unknown", lang) for lang in value if lang not in codes]
+        found = [lang for lang in codes if lang not in value]
         return found + [gap for entry in value.values() for gap in _gaps(entry, codes)]
     entries = (
         value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()

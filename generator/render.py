@@ -31,6 +31,7 @@ from .plan import (
     current_path,
     feed_path,
     in_full,
+    in_language,
     version_path,
 )
 
@@ -185,6 +186,8 @@ def assets(templates: Path | Sequence[Path]) -> dict[str, bytes]:
 
 def _common(page: Page, publication: Publication, plan: Plan) -> dict:
     settings = publication.settings
+    if not _in(publication.current, page.lang):  # a dropped language: its last version's words
+        settings = page.version.statement.settings
     links = _links(page, publication)
     version = page.version
     return {
@@ -339,6 +342,7 @@ def _years(page: Page, publication: Publication) -> list[tuple[int, str]]:
     return [
         (year, url(page.path, changelog_year_path(page.lang, year)))
         for year in changelog_years(publication)
+        if in_language(publication, year, page.lang)
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -74,7 +75,14 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
         try:
             name = f"{language.code}.md"
             text = source.text(name, f"the {language.code} text {name}")
-            key = (text, language.code, settings.facts, settings.publishers, settings.effective)
+            # the text's digest, not the text: a cache over a long history would keep every text
+            key = (
+                hashlib.sha256(text.encode()).digest(),
+                language.code,
+                settings.facts,
+                settings.publishers,
+                settings.effective,
+            )
             key += (settings.languages,)
             path = source.path(name)
             if key not in cache:
@@ -185,7 +193,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     lines = text.split("\n")
     if any(LINK_DEFINITION.match(line) for line in lines if "]:" in line):
         return [(0, text if text.endswith("\n") else text + "\n")]
-    starts = [0, *(n for n in _heading_lines(lines) if n)]
+    fenced = "```" in text or "~~~" in text
+    starts = [0, *(n for n in _heading_lines(lines, fenced) if n)]
     ends = [*starts[1:], len(lines)]
     return [
         (start, "\n".join(lines[start:end]) + "\n") for start, end in zip(starts, ends, strict=True)
@@ -193,7 +202,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 
 def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
-    used = tuple((name, facts.get(name)) for name in sorted(set(FACT.findall(chunk))))
+    used = tuple((name, facts.get(name)) for name in _facts_in(chunk))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if key in cache:
         if (key, offset) not in cache:  # where it stood before, most often: made once
@@ -203,6 +212,13 @@ def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cach
     if not part.errors:
         cache[key] = part  # one with problems is read again, so its messages name this file
     return part.moved(offset)
+
+
+@functools.lru_cache(maxsize=4096)
+def _facts_in(chunk: str) -> tuple[str, ...]:
+    """The facts a stretch of text uses, found once for each text: a long history's revisions
+    share most of their sections."""
+    return tuple(sorted(set(FACT.findall(chunk))))
 
 
 def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict) -> _Part:
@@ -839,10 +855,11 @@ def _tokens(text: str) -> list[Token]:
     return _markdown().parse(text, env)
 
 
-def _heading_lines(lines: list[str]) -> list[int]:
-    """The numbers of the lines that start a `##` heading, outside fenced code."""
+def _heading_lines(lines: list[str], fenced: bool = True) -> list[int]:
+    """The numbers of the lines that start a `##` heading, outside fenced code (`fenced`: the
+    text has a fence's marks somewhere)."""
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
-    if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
+    if not fenced or not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
     fence, outside = "", []
     for number, line in enumerate(lines):

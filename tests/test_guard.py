@@ -464,6 +464,7 @@ def without_english(repo: StatementRepo) -> None:
     toml = repo.statement / "statement.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace('[languages.en]\nlocale = "en_GB"\nname = "English"\n', "")
+    text = re.sub(r', en = "[^"]*"', "", text)  # a publisher's value in English
     toml.write_text(
         "\n".join(line for line in text.split("\n") if not line.startswith("en = ")),
         encoding="utf-8",
@@ -527,7 +528,7 @@ def test_a_version_may_add_a_language(tmp_path: Path) -> None:
 def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementRepo) -> None:
     dated(repo, "2022-03-01", RETENTION_NL, RETENTION_NL_NEW)
     toml = repo.statement / "statement.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").split("en = ")[0], encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8").split("\nen = ")[0] + "\n", encoding="utf-8")
     sha = repo.commit("No English summary" + EDITORIAL)
     result = run_build(repo.root)
     assert result.exit_code == 1  # the newest version: still to be mended
@@ -556,3 +557,38 @@ def test_a_link_defined_in_another_section_is_read_as_the_page_reads_it(
     repo.edit("nl.md", "https://autoriteitpersoonsgegevens.nl/", "https://example.com/")
     sha = repo.commit("Andere verwijzing")
     refused(repo, sha, "nl: retention")
+
+
+@pytest.mark.parametrize("change", ["drop", "add"])
+def test_languages_over_many_versions_and_years_leave_no_broken_link(
+    repo: StatementRepo, change: str
+) -> None:
+    english = (repo.statement / "en.md").read_text(encoding="utf-8")
+    toml = (repo.statement / "statement.toml").read_text(encoding="utf-8")
+    if change == "add":
+        without_english(repo)
+        repo.commit("Dutch only" + EDITORIAL)
+    said = RETENTION_NL
+    days = ["2022-01-01", "2022-06-01", "2023-01-01", "2023-06-01", "2024-01-01", "2024-06-01"]
+    for n, day in enumerate(days):
+        if n == 2:  # English goes, or comes
+            if change == "drop":
+                without_english(repo)
+            else:
+                (repo.statement / "en.md").write_text(english, encoding="utf-8")
+                (repo.statement / "statement.toml").write_text(toml, encoding="utf-8")
+        text = (repo.statement / "statement.toml").read_text(encoding="utf-8")
+        text = re.sub(r"effective = \S+", f"effective = {day}", text).split("[summary]")[0]
+        langs = ["nl", "en"] if (repo.statement / "en.md").exists() else ["nl"]
+        summary = "".join(f'{lang} = "Versie {day}."\n' for lang in langs)
+        (repo.statement / "statement.toml").write_text(
+            text + "[summary]\n" + summary, encoding="utf-8"
+        )
+        repo.edit("nl.md", said, f"{said} ({n})")
+        said = f"{said} ({n})"
+        repo.commit(f"Version of {day}")
+    result = run_build(repo.root, extra=["--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    site = repo.root / "site"
+    assert (site / "en" / "changelog").is_dir()
+    assert_links_resolve(site)

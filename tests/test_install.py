@@ -61,7 +61,7 @@ def test_an_installed_tool_builds_a_statement_with_no_templates_or_locales(
     shutil.copytree(REPO / "statement", tmp_path / "statement")
     done = statement(installed, "build", "--no-pdf", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "statement"]
+    assert {p.name for p in tmp_path.iterdir()} - {".cache"} == {"site", "statement"}
     page = (tmp_path / "site" / "nl" / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="page-contents">Inhoud</h2>' in page
     assert (tmp_path / "site" / "fonts" / "OFL.txt").is_file()
@@ -76,3 +76,19 @@ def test_an_installed_tool_builds_a_statement_with_no_templates_or_locales(
         check=True,
     )
     assert "site-packages" in where.stdout
+
+
+def test_an_installed_tool_starts_a_statement_and_builds_it(
+    installed: Path, tmp_path: Path
+) -> None:
+    made = statement(
+        installed, "init", "privacy", "--language", "en", "--language", "nl", cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    root = tmp_path / "privacy"
+    assert not (root / "templates").exists() and not (root / "locales").exists()
+    done = statement(installed, "build", "--no-pdf", "--root", str(root), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (root / "site" / "en" / "index.html").is_file()
+    workflow = (root / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    assert 'TOOL: "privacy-statement==0.1.0"' in workflow  # the version that wrote it

@@ -13,17 +13,18 @@ import pytest
 from conftest import BuildResult, run_build, site_files
 from repos import StatementRepo, make_repo
 
-from generator import fingerprint
+from generator import entry, fingerprint
 
-HEAVY = ("jinja2", "markdown_it", "weasyprint", "git", "babel")
+HEAVY = ("jinja2", "markdown_it", "weasyprint", "git", "babel", "click")
 SKIPPED = "Nothing changed since the last build"
 BUILT = "Built "
 # A build in a fresh process, then the heavy modules it had loaded when it was done.
 SCRIPT = """
 import sys
-from generator.cli import main
+from generator.entry import main  # what the statement command runs
+sys.argv = ["statement", *sys.argv[1:]]
 try:
-    main(sys.argv[1:])
+    main()
 except SystemExit as done:
     assert not done.code, done.code
 print("loaded:", *sorted(name for name in {heavy} if name in sys.modules))
@@ -60,7 +61,7 @@ def test_a_rebuild_with_no_change_loads_no_renderer_and_keeps_the_site(
     before = site_files(repo.root / "site")
     again = fresh_process(repo, cache)
     assert SKIPPED in again
-    assert again.splitlines()[-1] == "loaded:"  # neither jinja2, markdown_it nor weasyprint
+    assert again.splitlines()[-1] == "loaded:"  # no renderer, not even click
     assert site_files(repo.root / "site") == before
 
 
@@ -175,3 +176,22 @@ def test_a_site_changed_on_disk_is_built_again(
         (site / "en" / "extra.html").write_text("<p>not ours</p>", "utf-8")
     assert BUILT in build(repo, cache).stdout
     assert site_files(site) == built
+
+
+def test_the_entry_answers_only_a_plain_build_and_as_cli_would(
+    repo: StatementRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build(repo, cache)
+    monkeypatch.setenv("STATEMENT_ROOT", str(repo.root))  # as bin/statement sets it
+    plain = ["build", f"--cache={cache}", "--no-pdf"]
+    assert SKIPPED in "\n".join(entry._unchanged(plain))
+    assert SKIPPED in "\n".join(entry._unchanged(["build", "--root", str(repo.root), *plain[1:]]))
+    for other in (
+        ["build", f"--cache={cache}"],  # with the PDFs: another build
+        [*plain, "--today", "2021-2-3"],  # a day as click reads it, not as this does
+        [*plain, "--help"],
+        [*plain, "--root"],
+        ["check", f"--cache={cache}"],
+    ):
+        assert entry._unchanged(other) == [], other
