@@ -230,6 +230,16 @@ def _placeholders(statement: Statement, source: SourceFiles) -> list[Finding]:
     return found + _placeholder_settings(statement, source)
 
 
+def unfinished(statement: Statement, root: Path) -> list[StatementError]:
+    """The words init left to be replaced, as the build's errors: a release does not publish
+    them (a preview does, so that a new statement builds at once)."""
+    found = _placeholders(statement, SourceFiles(root / "statement"))
+    return [
+        StatementError(f.path, f.line, f"{f.message}: a release would publish it", f.hint)
+        for f in found
+    ]
+
+
 def _placeholder_settings(statement: Statement, source: SourceFiles) -> list[Finding]:
     settings, names = statement.settings, {}
     for language in settings.languages:
