@@ -29,7 +29,6 @@ from .history import History, read_history
 from .model import Site, Statement, Translation, Version
 from .release import FAR_AHEAD
 from .source import FACT, statement_from
-from .timeline import build_day
 from .versions import said, versions_of
 
 SEVERITIES = {
@@ -180,8 +179,9 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
         return Examined(site, Report(_ordered(findings), ()))
     coverage, found = _statement_findings(statement, source, root)
     versions, committed = _versions(root, None if unread else history)
-    day = build_day(statement.settings.timezone, today)
-    findings += found + _history_findings(versions, committed, statement, day)
+    findings += found + _history_findings(
+        versions, committed, statement, _build_day(statement, today)
+    )
     baseline, standing = _standing(root, history, committed)
     if baseline:
         findings = [dataclasses.replace(f, new=f.key not in standing) for f in findings]
@@ -472,6 +472,12 @@ def _versions(
     return versions or (), committed or ()
 
 
+def _build_day(statement: Statement, today: date | None) -> date:
+    from .timeline import build_day
+
+    return build_day(statement.settings.timezone, today)
+
+
 def _history_findings(
     versions: tuple[Version, ...], committed: tuple[Version, ...], statement: Statement, today: date
 ) -> list[Finding]:
@@ -479,13 +485,13 @@ def _history_findings(
     if versions and versions[-1].draft and committed:
         findings += _undated_changes(committed[-1], statement)
     settings = statement.translations[0].path.parent / "statement.toml"
-    upcoming = [v for v in committed if v.date > today]  # a date that has come was meant
+    upcoming = [v for v in committed if v.date > today]  # one in force is history, not a typo
     return findings + [f for v in upcoming if (f := _far_ahead(v, settings))]
 
 
 def _far_ahead(version: Version, settings: Path) -> Finding | None:
-    """A version dated more than a year after its first commit: most often a mistyped year,
-    committed past release's and commit's question (with plain git), and published as upcoming."""
+    """An upcoming version dated more than a year after its first commit: most often a mistyped
+    year, committed past release's and commit's question (with plain git)."""
     first = version.commits[0] if version.commits else None
     if first is None or first.committed is None:
         return None
