@@ -66,6 +66,10 @@ def make_site(
     dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
     catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
+    if release:
+        from .check import unfinished  # check builds sites itself: imported here, not on top
+
+        raise_all(unfinished(versions[-1].statement, root))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)
