@@ -78,10 +78,7 @@ def test_the_ems_statement_shows_its_true_gaps_and_the_evidence_of_the_rest(proj
         "complaint)",
         "right_portability)",
     ]
-    assert (
-        "that they may complain to a supervisory authority"
-        in errors[1]
-    )
+    assert "that they may complain to a supervisory authority" in errors[1]
     assert "the statement is not ready to publish" in text.splitlines()[-1]
     assert "GDPR disclosures" not in text  # the table only with --verbose
     found = report(project)
