@@ -473,9 +473,12 @@ def _versions(
 
 
 def _build_day(statement: Statement, today: date | None) -> date:
+    """The build's day; a SOURCE_DATE_EPOCH that is no time is the build's finding, and leaves
+    no day to tell an upcoming version by (date.max: none is)."""
     from .timeline import build_day
 
-    return build_day(statement.settings.timezone, today)
+    day, _ = attempt(lambda: build_day(statement.settings.timezone, today))
+    return day or date.max
 
 
 def _history_findings(
