@@ -277,16 +277,18 @@ def _coverage_findings(
 def _missing(disclosure: Disclosure, first: Translation) -> Finding:
     did, article = disclosure.id, disclosure.article
     hint = (
-        f"tell people this in a section, in every language (check finds it by its words), or add "
-        f".{did} to the heading of the section that does, in each language: "
-        f"## Heading {{#id .{did}}}; if it truly does not apply, accept the gap in "
-        f'statement.toml with the reason: [accepted_gaps] {did} = "…"'
+        f"add a section, or a sentence to a section, that tells people {disclosure.asks}, in "
+        f"every language (check finds it by its words; the line given is the title's, as what is "
+        f"missing belongs to the whole statement), or add .{did} to the heading of the section that "
+        f"does, in each language: ## Heading {{#id .{did}}}; if it truly does not apply, accept "
+        f'the gap in statement.toml with the reason: [accepted_gaps] {did} = "…"'
     )
+    line = first.title_line  # no one section is wrong: the statement as a whole leaves it out
     if disclosure.always:
         message = f"no section tells people {disclosure.asks}, as the GDPR requires of every privacy statement (art. {article}: {did})"
-        return Finding("error", first.path, None, "missing-disclosure", did, message, hint)
+        return Finding("error", first.path, line, "missing-disclosure", did, message, hint)
     message = f"no section tells people {disclosure.asks}, as the GDPR requires {disclosure.when} (art. {article}: {did})"
-    return Finding("warning", first.path, None, "conditional-disclosure", did, message, hint)
+    return Finding("warning", first.path, line, "conditional-disclosure", did, message, hint)
 
 
 def _covered_by(sections: tuple[str, ...], stated: tuple[Evidence, ...]) -> str:

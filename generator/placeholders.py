@@ -22,7 +22,7 @@ def placeholders(statement: Statement, source: SourceFiles) -> list[StatementErr
     found = []
     for t in statement.translations:
         if FILL_IN.search(t.title):
-            found.append(_left(t.path, 1, "title", "the title still says FILL IN"))
+            found.append(_left(t.path, t.title_line, "title", "the title still says FILL IN"))
         for s in t.parts:
             if FILL_IN.search(f"{s.heading} {s.text}"):
                 found.append(_left(t.path, s.line, s.id, f"the section #{s.id} still says FILL IN"))
