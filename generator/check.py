@@ -180,7 +180,9 @@ def examine(root: Path, cache: Path | None = None, today: date | None = None) ->
         return Examined(site, Report(_ordered(findings), ()))
     coverage, found = _statement_findings(statement, source, root)
     versions, committed = _versions(root, None if unread else history)
-    findings += found + _history_findings(versions, committed, statement)
+    findings += found + _history_findings(
+        versions, committed, statement, _build_day(statement, today)
+    )
     baseline, standing = _standing(root, history, committed)
     if baseline:
         findings = [dataclasses.replace(f, new=f.key not in standing) for f in findings]
@@ -421,19 +423,26 @@ def _versions(
     return versions or (), committed or ()
 
 
+def _build_day(statement: Statement, today: date | None) -> date:
+    from .timeline import build_day
+
+    return build_day(statement.settings.timezone, today)
+
+
 def _history_findings(
-    versions: tuple[Version, ...], committed: tuple[Version, ...], statement: Statement
+    versions: tuple[Version, ...], committed: tuple[Version, ...], statement: Statement, today: date
 ) -> list[Finding]:
     findings = _stale(versions[-1], statement) if versions else []
     if versions and versions[-1].draft and committed:
         findings += _undated_changes(committed[-1], statement)
     settings = statement.translations[0].path.parent / "statement.toml"
-    return findings + [f for v in committed if (f := _far_ahead(v, settings))]
+    upcoming = [v for v in committed if v.date > today]  # one in force is history, not a typo
+    return findings + [f for v in upcoming if (f := _far_ahead(v, settings))]
 
 
 def _far_ahead(version: Version, settings: Path) -> Finding | None:
-    """A version dated more than a year after its first commit: most often a mistyped year,
-    committed past release's and commit's question (with plain git), and published as upcoming."""
+    """An upcoming version dated more than a year after its first commit: most often a mistyped
+    year, committed past release's and commit's question (with plain git)."""
     first = version.commits[0] if version.commits else None
     if first is None or first.committed is None:
         return None
