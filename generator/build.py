@@ -111,7 +111,7 @@ def _placeholders_left(root: Path, publication: Publication, release: bool) -> t
 
 
 def _in_release(error: StatementError) -> StatementError:
-    error.message += ": a release does not publish words still to be written"
+    error.message += ": a release would publish it"
     return error
 
 

@@ -672,13 +672,22 @@ def _broken_anchors(
             path,
             line,
             f"the link #{anchor} goes to no section",
-            f"link to one of: {known}",
+            _sub_heading(anchor, targets) or f"link to one of: {known}",
             kind="broken-link",
             about=anchor,
         )
         for anchor, line in anchors
         if anchor not in ids
     ]
+
+
+def _sub_heading(anchor: str, targets: list[str]) -> str | None:
+    """The one sub-heading whose anchor is this link's words after its section's id: the link
+    an editor most likely meant."""
+    meant = {target for target in targets if target.endswith(f"-{anchor}")}
+    if len(meant) != 1:
+        return None
+    return f"write #{meant.pop()}: the anchor of a sub-heading begins with its section's id"
 
 
 def _mismatched_sections(

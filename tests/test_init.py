@@ -94,8 +94,8 @@ def test_a_release_build_refuses_every_placeholder_with_its_line(tmp_path: Path)
         n for n, text in enumerate(english, 1) if text.startswith("## ") and "#retention" in text
     )
     assert (
-        f"statement/en.md:{line}: the section #retention still says FILL IN: a release does not "
-        "publish words still to be written\n    fix: write your own words in place of the FILL IN"
+        f"statement/en.md:{line}: the section #retention still says FILL IN: a release would "
+        "publish it\n    fix: write your own words in place of the FILL IN"
     ) in result.stderr
     toml = (tmp_path / "statement" / "statement.toml").read_text(encoding="utf-8").split("\n")
     line = toml.index('name = "FILL IN: the organisation\'s name"') + 1

@@ -91,7 +91,7 @@ def test_the_build_steps_refuse_to_publish_the_fill_ins(tmp_path: Path) -> None:
     build = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("name") == "Build")
     done = run(build["run"], root, workflow["env"])
     assert done.returncode == 1
-    assert "still says FILL IN: a release does not publish words still to be written" in done.stderr
+    assert "still says FILL IN: a release would publish it" in done.stderr
     assert not (root / "site").exists()
 
 
