@@ -22,6 +22,14 @@ T = TypeVar("T")
 GIT_HINT = "install git (on Debian: apt-get install git) and make sure the git command is on PATH"
 
 
+class GitFailed(Exception):
+    """A git command that failed: what it said on stderr (checkout.py puts it in words)."""
+
+    def __init__(self, command: list[str], stderr: bytes) -> None:
+        self.stderr = stderr.decode("utf-8", "replace")
+        super().__init__(f"{' '.join(command)}: {self.stderr.strip()}")
+
+
 def checked(read: Callable[..., T]) -> Callable[..., T]:
     """read_history(root, …), with the checkout checked first and git's failures put in words."""
 
@@ -34,12 +42,10 @@ def checked(read: Callable[..., T]) -> Callable[..., T]:
         _require_plain_folder(root)
         try:
             history = read(root, *args, **kwargs)
-        except ValueError:  # GitPython's word for an object git could not give it
+        except ValueError:  # the history's word for an object git could not give it
             raise _unreadable(root, top, "an object git keeps is missing or damaged") from None
-        except Exception as error:
-            if type(error).__module__.startswith("git."):  # GitCommandError and its kin
-                raise _unreadable(root, top, _first_line(error)) from None
-            raise
+        except GitFailed as error:
+            raise _unreadable(root, top, _first_line(error)) from None
         _require_tracked(root, history)
         return history
 

@@ -3,7 +3,7 @@ the build expects, for an editor who does not know git's trailers.
 
 It runs the very commands the guide shows beside it, `git add` and
 `git commit -m "Editorial change: typo" -m "Editorial: typo" -- statement`, through the git
-command line (history.py reads the history through gitpython; nothing here reads it).
+command line (history.py reads the history; nothing here reads it).
 Only statement/ is committed, whatever else is staged; a statement that does not read, or a
 date that does not fit the kind of commit, is refused before anything is written.
 """

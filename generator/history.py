@@ -1,4 +1,4 @@
-"""The only `import git`: the history of statement/, read from git objects, every time.
+"""The only reader of git's history: the history of statement/, read from git objects, every time.
 
 One `git log --raw` lists every commit reachable from HEAD that touched statement/, merges and the
 branches they brought in included, parents before children, with the blobs each wrote; the blobs
@@ -9,19 +9,13 @@ trusted after walking again.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-# Without git on PATH, GitPython would refuse even to be imported, and every command with it
-# (`statement --help` too); quiet, it imports, and checkout.py says that git is missing.
-os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
-import git
-
-from .checkout import checked
+from .checkout import GitFailed, checked
 from .errors import StatementError, stage
 from .files import MAX_FILE_BYTES, Unread
 from .model import Commit
@@ -68,21 +62,54 @@ class History:
         return {name: self.contents[blob] for name, blob in revision.blobs}
 
 
+@dataclass(frozen=True)
+class Repository:
+    """The git repository root is in, as the history is read from it."""
+
+    top: Path  # its working tree
+    git_dir: Path
+    shallow: bool
+
+    def run(self, *args: str) -> str:
+        return _git(self.top, *args).decode("utf-8", "replace")
+
+
 @stage("history")
 @checked
 def read_history(root: Path) -> History | None:
-    """The history of root/statement/, or None when root is not in a git repository."""
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    """The history of root/statement/, or None when root is not in a git repository. git is run
+    as a command, not through GitPython: its import alone cost a cold build a tenth of its time."""
+    repo = _repository(root)
+    if repo is None:
         return None
-    with repo:
-        folder = _folder_in_repo(repo, root)
-        revisions = _revisions(repo, folder) if repo.head.is_valid() else ()
-        contents = _contents(repo, revisions)
-        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
-        shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-    return History(revisions, contents, shallow, dirty)
+    folder = (root.resolve() / "statement").relative_to(repo.top).as_posix() + "/"
+    has_head = _git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)) != b""
+    revisions = _revisions(repo, folder) if has_head else ()
+    contents = _contents(repo, revisions)
+    dirty = bool(repo.run("status", "--porcelain", "--untracked-files=all", "--", folder))
+    return History(revisions, contents, repo.shallow, dirty)
+
+
+def _repository(root: Path) -> Repository | None:
+    """The repository root is in, or None when it is in none."""
+    args = ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository")
+    try:
+        top, git_dir, shallow = _git(root, *args).decode().splitlines()
+    except OSError:  # no such folder, or no git: checkout.py has said so if it mattered
+        return None
+    except GitFailed as failed:
+        if "not a git repository" in failed.stderr:
+            return None
+        raise
+    return Repository(Path(top).resolve(), Path(git_dir), shallow == "true")
+
+
+def _git(where: Path, *args: str, ok: tuple = (0,)) -> bytes:
+    command = ["git", *args]
+    done = subprocess.run(command, cwd=where, capture_output=True)
+    if done.returncode not in ok:
+        raise GitFailed(command, done.stderr)
+    return done.stdout
 
 
 @stage("history")
@@ -95,18 +122,13 @@ def require_full(history: History, root: Path) -> None:
         raise StatementError(root / "statement", None, message, hint)
 
 
-def _folder_in_repo(repo: git.Repo, root: Path) -> str:
-    top = Path(repo.working_tree_dir).resolve()
-    return (root.resolve() / "statement").relative_to(top).as_posix() + "/"
-
-
-def _revisions(repo: git.Repo, folder: str) -> tuple[Revision, ...]:
+def _revisions(repo: Repository, folder: str) -> tuple[Revision, ...]:
     """Every commit that touched statement/, in topological order. A version merged in from a
     branch is as published as one committed on the first-parent line: `git pull` makes such
     merges, and reading the first parents only would drop the versions of the other side.
     Each commit's diff is against its first parent, whose state is known by then."""
-    log = repo.git.log(
-        "--full-history", "--topo-order", "--reverse", "--parents",
+    log = repo.run(
+        "log", "--full-history", "--topo-order", "--reverse", "--parents",
         "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
         f"--format={LOG_FORMAT}", "--", folder,
     )  # fmt: skip
@@ -160,10 +182,10 @@ def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
     return state
 
 
-def _contents(repo: git.Repo, revisions: tuple[Revision, ...]) -> dict[str, bytes]:
+def _contents(repo: Repository, revisions: tuple[Revision, ...]) -> dict[str, bytes]:
     """Every blob the revisions name, through two `git cat-file` runs for all of them, sizes
-    first (a file too large is never read into memory), then the bytes: GitPython's object
-    database asks once for each, which cost more than the walk of the log."""
+    first (a file too large is never read into memory), then the bytes: asked once for each,
+    as GitPython's object database asked, they cost more than the walk of the log."""
     blobs = sorted({blob for revision in revisions for _, blob in revision.blobs})
     sizes = {blob: int(header[2]) for blob, header in _cat_file(repo, blobs, "--batch-check")}
     large = {blob: Unread.of(size) for blob, size in sizes.items() if size > MAX_FILE_BYTES}
@@ -171,7 +193,7 @@ def _contents(repo: git.Repo, revisions: tuple[Revision, ...]) -> dict[str, byte
     return large | dict(_cat_file(repo, small, "--batch"))
 
 
-def _cat_file(repo: git.Repo, blobs: list[str], mode: str) -> list[tuple[str, bytes | list]]:
+def _cat_file(repo: Repository, blobs: list[str], mode: str) -> list[tuple[str, bytes | list]]:
     """(blob, its bytes) with --batch, (blob, its header's words) with --batch-check. The ids go
     in from a thread of their own, so that neither side waits for the other's pipe."""
     if not blobs:
@@ -191,7 +213,7 @@ def _cat_file(repo: git.Repo, blobs: list[str], mode: str) -> list[tuple[str, by
         error = git_process.stderr.read()
         git_process.wait()
     if git_process.returncode:
-        raise git.GitCommandError(command, git_process.returncode, error)
+        raise GitFailed(command, error)
     return answers
 
 

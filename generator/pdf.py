@@ -7,6 +7,7 @@ cache under .cache/pdf/, checked against its hash before it is used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -115,12 +116,14 @@ def _render_all(
     assets = {path: _unpacked(data) for path, data in site.items() if path.endswith(ASSETS)}
     jobs = [(d, site[d.page]) for d in documents]
     made, problems = {}, []
-    for document, (data, error) in zip(documents, _results(jobs, assets), strict=True):
-        if error:
-            message = f"the PDF ({document.label}) could not be made: {error}"
-            problems.append(StatementError(Path(document.page), None, message, HINT))
-        else:
-            made[document.path] = _to_cache(cache, keys[document.path], data)
+    # closed however this loop ends (Ctrl+C, SIGTERM, a full disk): the workers stop at once
+    with contextlib.closing(_results(jobs, assets)) as results:
+        for document, (data, error) in zip(documents, results, strict=True):
+            if error:
+                message = f"the PDF ({document.label}) could not be made: {error}"
+                problems.append(StatementError(Path(document.page), None, message, HINT))
+            else:
+                made[document.path] = _to_cache(cache, keys[document.path], data)
     if problems:
         raise ExceptionGroup("PDFs failed", problems)
     return made
