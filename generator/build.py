@@ -11,11 +11,13 @@ from .checkout import writable_cache
 from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all, stage
+from .files import SourceFiles
 from .fingerprint import CACHE
 from .history import History, read_history, require_full
 from .i18n import load_catalogs
 from .model import Publication, Site, Version
 from .pdf import Rendered, pdf_checks, render_documents
+from .placeholders import placeholders
 from .plan import FILE_WORDS, INDEX, plan_site
 from .render import render_index, render_pages
 from .reuse import Published
@@ -66,14 +68,11 @@ def make_site(
     dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
     catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
-    if release:
-        from .check import unfinished  # check builds sites itself: imported here, not on top
-
-        raise_all(unfinished(versions[-1].statement, root))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)
     require_publisher(publication.settings, root / "statement" / "statement.toml")
+    left = _placeholders_left(root, publication, release)
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     published = published_pdfs(reuse) if reuse else None
@@ -82,6 +81,7 @@ def make_site(
     notes = (
         *_notes(history, publication),
         *read.notes,
+        *left,
         _made(documents, published) if pdfs else "PDFs: left out (--no-pdf).",
     )
     return Site(tuple(sorted((files | documents.files).items())), notes)
@@ -94,6 +94,25 @@ def _made(documents: Rendered, published: Published | None) -> str:
     if published.problem:
         return f"{made}; {published.source} could not be read ({published.problem})."
     return f"{made}, {documents.reused} reused from {published.source}."
+
+
+def _placeholders_left(root: Path, publication: Publication, release: bool) -> tuple[str, ...]:
+    """A release refuses the FILL IN words `statement init` wrote; a preview publishes them, and
+    says so. The newest version is the one a release publishes, and the working tree's text."""
+    left = placeholders(publication.versions[-1].statement, SourceFiles(root / "statement"))
+    if release:
+        raise_all(_in_release(error) for error in left)
+    if not left:
+        return ()
+    return (
+        f"Placeholders: {len(left)} FILL IN left, published as a preview; "
+        "statement check lists them, and a release build refuses them.",
+    )
+
+
+def _in_release(error: StatementError) -> StatementError:
+    error.message += ": a release would publish it"
+    return error
 
 
 def _file_words(catalogs: dict) -> dict[str, dict[str, str]]:

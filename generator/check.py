@@ -27,6 +27,7 @@ from .errors import StatementError, attempt
 from .files import SourceFiles
 from .history import History, read_history
 from .model import Site, Statement, Translation, Version
+from .placeholders import placeholders
 from .release import FAR_AHEAD
 from .source import FACT, statement_from
 from .versions import said, versions_of
@@ -204,60 +205,8 @@ def _statement_findings(
 ) -> tuple[tuple[Coverage, ...], list[Finding]]:
     """What one text of the statement leaves out or gets wrong, whatever its history."""
     coverage, findings = _gdpr(statement, source)
-    findings += _placeholders(statement, source)
+    findings += [_from_error(left) for left in placeholders(statement, source)]
     return coverage, findings + _unused_facts(statement, root, source)
-
-
-# --- what statement init left to be written -----------------------------------------------------
-
-FILL_IN = re.compile(r"FILL[ -]IN")  # init's mark: "FILL IN: …", and "FILL-IN@example.com"
-FILL_IN_HINT = "write your own words in place of the FILL IN (see the guide: Your own statement)"
-
-
-def _placeholders(statement: Statement, source: SourceFiles) -> list[Finding]:
-    """Every title, section and statement.toml value still holding words init wrote."""
-    found = []
-    for t in statement.translations:
-        if FILL_IN.search(t.title):
-            message = "the title still says FILL IN"
-            found.append(Finding("error", t.path, 1, "placeholder", "title", message, FILL_IN_HINT))
-        for s in t.sections:
-            if FILL_IN.search(f"{s.heading} {s.text}"):
-                message = f"the section #{s.id} still says FILL IN"
-                found.append(
-                    Finding("error", t.path, s.line, "placeholder", s.id, message, FILL_IN_HINT)
-                )
-    return found + _placeholder_settings(statement, source)
-
-
-def unfinished(statement: Statement, root: Path) -> list[StatementError]:
-    """The words init left to be replaced, as the build's errors: a release does not publish
-    them (a preview does, so that a new statement builds at once)."""
-    found = _placeholders(statement, SourceFiles(root / "statement"))
-    return [
-        StatementError(f.path, f.line, f"{f.message}: a release would publish it", f.hint)
-        for f in found
-    ]
-
-
-def _placeholder_settings(statement: Statement, source: SourceFiles) -> list[Finding]:
-    settings, names = statement.settings, {}
-    for language in settings.languages:
-        for name, value in settings.facts_in(language.code).items():
-            if FILL_IN.search(value):  # publisher.address.1: the publisher's address
-                names.setdefault(".".join(name.split(".")[:2]), None)
-    return [
-        Finding(
-            "error",
-            source.path("statement.toml"),
-            setting_line(source, *reversed(name.split(".")) if "." in name else (name, "facts")),
-            "placeholder",
-            name,
-            f"'{name}' in statement.toml still says FILL IN",
-            FILL_IN_HINT,
-        )
-        for name in names
-    ]
 
 
 # --- the build's own problems ---------------------------------------------------------------
@@ -330,16 +279,18 @@ def _coverage_findings(
 def _missing(disclosure: Disclosure, first: Translation) -> Finding:
     did, article = disclosure.id, disclosure.article
     hint = (
-        f"tell people this in a section, in every language (check finds it by its words), or add "
-        f".{did} to the heading of the section that does, in each language: "
-        f"## Heading {{#id .{did}}}; if it truly does not apply, accept the gap in "
-        f'statement.toml with the reason: [accepted_gaps] {did} = "…"'
+        f"add a section, or a sentence to a section, that tells people {disclosure.asks}, in "
+        f"every language (check finds it by its words; the line given is the title's, as what is "
+        f"missing belongs to the whole statement), or add .{did} to the heading of the section that "
+        f"does, in each language: ## Heading {{#id .{did}}}; if it truly does not apply, accept "
+        f'the gap in statement.toml with the reason: [accepted_gaps] {did} = "…"'
     )
+    line = first.title_line  # no one section is wrong: the statement as a whole leaves it out
     if disclosure.always:
         message = f"no section tells people {disclosure.asks}, as the GDPR requires of every privacy statement (art. {article}: {did})"
-        return Finding("error", first.path, None, "missing-disclosure", did, message, hint)
+        return Finding("error", first.path, line, "missing-disclosure", did, message, hint)
     message = f"no section tells people {disclosure.asks}, as the GDPR requires {disclosure.when} (art. {article}: {did})"
-    return Finding("warning", first.path, None, "conditional-disclosure", did, message, hint)
+    return Finding("warning", first.path, line, "conditional-disclosure", did, message, hint)
 
 
 def _covered_by(sections: tuple[str, ...], stated: tuple[Evidence, ...]) -> str:

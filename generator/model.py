@@ -117,6 +117,7 @@ class Translation:
     sections: tuple[Section, ...]
     path: Path
     intro: Section | None = None  # the text between the title and the first section, id INTRO
+    title_line: int = 1  # the line of its title, the `#` heading: where the whole text is named
 
     def section(self, section_id: str) -> Section:
         return next(section for section in self.parts if section.id == section_id)

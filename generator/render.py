@@ -20,7 +20,7 @@ from . import dates, defaults, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
-from .model import Change, Page, Plan, Publication, Section, Version
+from .model import INTRO, Change, Page, Plan, Publication, Section, Statement, Version
 from .plan import (
     PRINT_STYLESHEET,
     STYLESHEET,
@@ -495,6 +495,13 @@ def render_index(
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _introduction(statement: Statement) -> dict | None:
+    """The text before the first section, given as a section is: its id (the page's anchor) and,
+    in each language that has one, its heading, which is the statement's title; None without."""
+    headings = {t.lang: t.intro.heading for t in statement.translations if t.intro}
+    return {"id": INTRO, "heading": headings} if headings else None
+
+
 def _version_entry(publication: Publication, plan: Plan, version: Version) -> dict:
     statement = version.statement
     languages = [t.lang for t in statement.translations]
@@ -516,6 +523,7 @@ def _version_entry(publication: Publication, plan: Plan, version: Version) -> di
             }
             for section in statement.translations[0].sections
         ],
+        "introduction": _introduction(statement),
         "changes": [
             {"section": c.section_id, "kind": c.kind}
             for c in publication.changes[publication.index(version)]

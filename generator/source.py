@@ -131,7 +131,10 @@ def _translation(
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
     sections = [section for part in parts for section in part.sections]
-    translation = Translation(lang, parts[0].title or "", tuple(sections), path, parts[0].intro)
+    first = parts[0]
+    translation = Translation(
+        lang, first.title or "", tuple(sections), path, first.intro, first.title_line
+    )
     errors = [error for part in parts for error in part.errors]
     errors.extend(_duplicate_ids(sections, path))
     if not sections:
@@ -169,6 +172,7 @@ class _Part:
     intro: Section | None = None
     targets: tuple[tuple[str, int], ...] = ()  # the sub-headings' anchors, with their lines
     grown: int = 0  # the characters its facts added
+    title_line: int = 1  # the title's line, in the stretch that has the title
 
     def moved(self, offset: int) -> _Part:
         return _Part(
@@ -179,6 +183,7 @@ class _Part:
             self.intro and replace(self.intro, line=self.intro.line + offset),
             tuple((target, line + offset) for target, line in self.targets),
             self.grown,
+            self.title_line + offset,
         )
 
 
@@ -238,7 +243,8 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     sections = tuple(_section(tokens[a:b], path, env) for a, b in zip(starts, ends, strict=True))
     anchors, targets = tuple(env["anchors"]), tuple(env["targets"])
     grown = env.get("grown", 0)
-    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown)
+    title_line = lead[0].map[0] + 1 if first and lead and lead[0].map else 1
+    return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown, title_line)
 
 
 def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:

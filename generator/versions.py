@@ -137,7 +137,11 @@ def read_versions(folder: Path, history: History | None) -> Versions:
         statement = read_working_tree(folder)
         draft = history is not None
         return Versions(
-            _checked_summaries((Version(statement.settings.effective, statement, draft=draft),)), ()
+            _checked_summaries(
+                (Version(statement.settings.effective, statement, draft=draft),),
+                _sources(folder, []),
+            ),
+            (),
         )
     marked = editorial_commits(folder)
     reader = Reader(folder, history)
@@ -151,7 +155,8 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     versions = walk.versions()
     if history.dirty:
         versions = _with_draft(versions, folder, walk)
-    return Versions(tuple(versions), (*walk.notes(), *_summary_notes(tuple(versions))))
+    notes = _summary_notes(tuple(versions), _sources(folder, revised))
+    return Versions(tuple(versions), (*walk.notes(), *notes))
 
 
 def _corrections_text(history: History) -> Callable[[Revision], str]:
@@ -405,54 +410,60 @@ def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Vers
     return [*versions[:-1], version] if day == last.date else [*versions, version]
 
 
-def _summary_notes(versions: tuple[Version, ...]) -> tuple[str, ...]:
+def _summary_notes(
+    versions: tuple[Version, ...], source_of: Callable[[Version], SourceFiles]
+) -> tuple[str, ...]:
     """The summaries of the newest committed version, and of the draft, must be right; an older
     version's can no longer be mended in its commits, so a problem there is a note, not an end."""
     newest = max((i for i, v in enumerate(versions) if not v.draft), default=0)
-    _checked_summaries(versions[max(newest - 1, 0) :], first=newest > 0)
+    _checked_summaries(versions[max(newest - 1, 0) :], source_of, first=newest > 0)
     return tuple(
         f"{problem.message[0].upper()}{problem.message[1:]} (published as it was committed)."
         for i, v in enumerate(versions[:newest])
-        for problem in _summary_problems(v, versions[i - 1] if i else None)
+        for problem in _summary_problems(v, versions[i - 1] if i else None, source_of(v))
     )
 
 
-def _checked_summaries(versions: tuple[Version, ...], first: bool = False) -> tuple[Version, ...]:
-    """Raise the summaries' problems; with `first`, versions[0] is only the one to compare with."""
+def _checked_summaries(
+    versions: tuple[Version, ...],
+    source_of: Callable[[Version], SourceFiles],
+    first: bool = False,
+) -> tuple[Version, ...]:
+    """Raise the summaries' problems; with `first`, versions[0] is only the one to compare with.
+    `source_of` gives the files each version was read from, for the line of its [summary]."""
     errors = []
     for before, version in zip((None, *versions), versions, strict=False):
         if not (first and before is None):
-            errors.extend(_summary_problems(version, before))
+            errors.extend(_summary_problems(version, before, source_of(version)))
     raise_all(errors)
     return versions
 
 
-def _summary_problems(version: Version, before: Version | None) -> list[StatementError]:
-    settings = version.statement.settings
-    folder = version.statement.translations[0].path.parent
-    where = SourceFiles(folder, None, version.commit[:7] if version.commit else None).path(
-        "statement.toml"
-    )
+def _summary_problems(
+    version: Version, before: Version | None, source: SourceFiles
+) -> list[StatementError]:
+    settings, day = version.statement.settings, version.date.isoformat()
     missing = [lang.code for lang in settings.languages if lang.code not in version.summary]
-    day = version.date.isoformat()
     if missing:
         lines = ", ".join(f'{lang} = "…"' for lang in missing)
         hint = (
             f"add a [summary] table to statement.toml saying what changed, in plain words: {lines}"
         )
-        return [
-            StatementError(
-                where, None, f"the version of {day} has no summary in {', '.join(missing)}", hint
-            )
-        ]
+        message = f"the version of {day} has no summary in {', '.join(missing)}"
+        return [StatementError(source.path("statement.toml"), _summary_line(source), message, hint)]
     if before is not None and before.summary == version.summary:
         hint = "rewrite [summary] for the new version: say what changed since the version before"
-        return [
-            StatementError(
-                where,
-                None,
-                f"the version of {day} repeats the summary of {before.date.isoformat()}",
-                hint,
-            )
-        ]
+        message = f"the version of {day} repeats the summary of {before.date.isoformat()}"
+        return [StatementError(source.path("statement.toml"), _summary_line(source), message, hint)]
     return []
+
+
+def _summary_line(source: SourceFiles) -> int | None:
+    """Where a summary is written: its [summary] table, or beside the date when there is none."""
+    return setting_line(source, "summary") or setting_line(source, "effective")
+
+
+def _sources(folder: Path, revised: list[Revised]) -> Callable[[Version], SourceFiles]:
+    """The files each version was read from: its commit's, or the working tree's."""
+    by_commit = {r.revision.commit: r.source for r in revised}
+    return lambda version: by_commit.get(version.commit or "") or SourceFiles(folder)

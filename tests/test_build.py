@@ -195,7 +195,7 @@ def _missing_summary(project, edit):
     text = read(_toml(project))
     assert "\nen = " in text
     _toml(project).write_text(re.sub(r"\nen = .*\n", "\n", text), encoding="utf-8")
-    return "statement/statement.toml: ", "no summary in en"
+    return f"statement/statement.toml:{line_of(_toml(project), '[summary]')}: ", "no summary in en"
 
 
 def _reordered_translation(project, edit):

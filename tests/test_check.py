@@ -86,6 +86,10 @@ def test_the_ems_statement_shows_its_true_gaps_and_the_evidence_of_the_rest(proj
     assert set(missing) == ALWAYS_MISSING_IN_EMS
     assert missing["complaint"]["file"] == "statement/nl.md"
     assert missing["complaint"]["severity"] == "error"
+    # the whole statement leaves it out: pointed at its title, the hint says what to add
+    title = (project / "statement" / "nl.md").read_text(encoding="utf-8").split("\n")
+    assert missing["complaint"]["line"] == title.index("# Privacy policy") + 1
+    assert missing["complaint"]["fix"].startswith("add a section, or a sentence to a section, that")
     assert set(missing["complaint"]) >= {"kind", "id", "file", "line", "message", "evidence"}
     disclosed = {d["id"]: d for d in found["disclosures"] if d["status"] != "missing"}
     # what EMS does disclose, its headings declare and its words say: evidence for each
@@ -106,7 +110,7 @@ def test_the_ems_statement_shows_its_true_gaps_and_the_evidence_of_the_rest(proj
 
 def test_verbose_adds_the_fixes_and_every_disclosure_with_its_evidence(project: Path) -> None:
     _, text = check(project, "--verbose")
-    assert "      fix: tell people this in a section, in every language" in text
+    assert "      fix: add a section, or a sentence to a section, that tells people" in text
     assert (
         "  complaint              Recht om een klacht in te dienen bij een toezichthoudende autoriteit: MISSING"
         in text

@@ -532,10 +532,11 @@ def test_an_older_versions_missing_summary_is_a_note_not_an_end(repo: StatementR
     sha = repo.commit("No English summary" + EDITORIAL)
     result = run_build(repo.root)
     assert result.exit_code == 1  # the newest version: still to be mended
+    line = toml.read_text(encoding="utf-8").split("\n").index("[summary]") + 1
     assert (
-        f"statement/statement.toml (commit {sha[:7]}): the version of 2022-03-01 has no summary in en"
-        in result.stderr
-    )
+        f"statement/statement.toml (commit {sha[:7]}):{line}: the version of 2022-03-01 has no "
+        "summary in en"
+    ) in result.stderr
     dated(repo, "2023-01-01", "uiterlijk twee jaar", "uiterlijk drie jaar")
     out = built(repo)  # an older one: its commits can no longer be mended
     assert "The version of 2022-03-01 has no summary in en (published as it was committed)." in out

@@ -35,6 +35,7 @@ def test_init_writes_a_statement_that_builds_at_once(tmp_path: Path) -> None:
     )
     result = run_build(folder, extra=["--no-pdf"])
     assert result.exit_code == 0, result.stderr
+    assert "Placeholders: " in result.stdout  # published as a preview, and said
     page = (folder / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert '<p class="site-name"><a href="./">Acme &#34;B&#34; Ltd</a></p>' in page
     # no registration number: the footer says nothing of one
@@ -81,6 +82,28 @@ def test_the_check_lists_every_placeholder_and_nothing_else(tmp_path: Path) -> N
     text = toml.read_text(encoding="utf-8")
     line = text.split("\n").index('name = "FILL IN: the organisation\'s name"') + 1
     assert next(f for f in found if f["id"] == "publisher.name")["line"] == line
+
+
+def test_a_release_build_refuses_every_placeholder_with_its_line(tmp_path: Path) -> None:
+    init(tmp_path, "--language", "en", "--language", "nl")
+    result = run_build(tmp_path, extra=["--release"])
+    assert result.exit_code == 1
+    assert not (tmp_path / "site").exists()
+    english = (tmp_path / "statement" / "en.md").read_text(encoding="utf-8").split("\n")
+    line = next(
+        n for n, text in enumerate(english, 1) if text.startswith("## ") and "#retention" in text
+    )
+    assert (
+        f"statement/en.md:{line}: the section #retention still says FILL IN: a release would "
+        "publish it\n    fix: write your own words in place of the FILL IN"
+    ) in result.stderr
+    toml = (tmp_path / "statement" / "statement.toml").read_text(encoding="utf-8").split("\n")
+    line = toml.index('name = "FILL IN: the organisation\'s name"') + 1
+    assert (
+        f"statement/statement.toml:{line}: 'publisher.name' in statement.toml still"
+        in result.stderr
+    )
+    assert "still says FILL IN" not in result.stdout
 
 
 def test_a_language_init_has_no_text_for_is_english_and_says_so(tmp_path: Path) -> None:

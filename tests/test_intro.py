@@ -3,6 +3,8 @@ contents, in the PDF, in the changelog and comparison, and held to the date guar
 
 from __future__ import annotations
 
+import json
+
 import pypdf
 import pytest
 from click.testing import CliRunner
@@ -39,6 +41,17 @@ def test_the_introduction_stands_above_the_contents(built: StatementRepo) -> Non
     assert html.index("<h1>") < intro < html.index(f"<p>{INTRO_NL}</p>")
     assert html.index(f"<p>{INTRO_NL}</p>") < html.index('<nav class="contents"')
     assert INTRO_NL not in page(built, "nl/2021-02-23/index.html")
+
+
+def test_statement_json_gives_the_introduction_where_there_is_one(built: StatementRepo) -> None:
+    index = json.loads(page(built, "statement.json"))
+    first, second = index["versions"]
+    assert first["introduction"] is None
+    assert second["introduction"] == {
+        "id": "page-intro",
+        "heading": {"nl": "Privacy policy", "en": "Privacy policy"},
+    }
+    assert {"section": "page-intro", "kind": "added"} in second["changes"]
 
 
 def test_the_pdf_holds_the_introduction(built: StatementRepo) -> None:

@@ -66,19 +66,33 @@ def test_the_gitlab_pipeline_builds_on_schedule_and_push_from_the_whole_history(
     assert any("--out public" in line for line in pages["script"])
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A statement made by `statement init`, committed to a new git repository."""
-    root = tmp_path_factory.mktemp("scratch") / "statement-site"
+def initialised(root: Path, written: bool) -> Path:
+    """A statement made by `statement init`, committed to a new git repository; `written`: with
+    every FILL IN replaced, as an organisation does before it publishes."""
     args = ["init", str(root), "--language", "en", "--language", "fr", "--date", "2026-01-01"]
     assert CliRunner().invoke(main, args).exit_code == 0
-    for path in (root / "statement").iterdir():  # written in, as a release wants (test_unfinished)
+    for path in (root / "statement").iterdir() if written else ():
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("FILL IN", "Filled in").replace("FILL-IN", "filled-in"))
+        path.write_text(text.replace("FILL IN: ", "").replace("FILL-IN", "privacy"), "utf-8")
     env = {**os.environ, **IDENTITY}
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
         subprocess.run(["git", *command], cwd=root, env=env, check=True)
     return root
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return initialised(tmp_path_factory.mktemp("scratch") / "statement-site", written=True)
+
+
+def test_the_build_steps_refuse_to_publish_the_fill_ins(tmp_path: Path) -> None:
+    root = initialised(tmp_path / "statement-site", written=False)
+    workflow = github()
+    build = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("name") == "Build")
+    done = run(build["run"], root, workflow["env"])
+    assert done.returncode == 1
+    assert "still says FILL IN: a release would publish it" in done.stderr
+    assert not (root / "site").exists()
 
 
 def run(lines: str, root: Path, env: dict) -> subprocess.CompletedProcess:
@@ -100,7 +114,7 @@ def test_the_github_build_steps_build_the_site_and_keep_the_cache(scratch: Path)
     assert (scratch / "site" / "index.html").is_file()
     assert list((scratch / "site").rglob("*.pdf"))
     assert (scratch / ".cache").is_dir()  # what actions/cache keeps for the next run
-    assert "statement check found something to fix" in done.stdout  # the filled-in words say little
+    assert "statement check found something to fix" in done.stdout  # init's words, not yet its own
 
 
 def test_the_gitlab_script_builds_the_site_into_public(scratch: Path) -> None:

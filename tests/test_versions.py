@@ -158,6 +158,23 @@ def test_a_summary_must_be_rewritten_for_each_version(repo: StatementRepo) -> No
     assert "repeats the summary of 2021-02-23" in result.stderr
 
 
+def test_a_version_with_no_summary_table_is_pointed_at_its_date(repo: StatementRepo) -> None:
+    second_version(repo)
+    toml = repo.statement / "statement.toml"
+    text = toml.read_text(encoding="utf-8")
+    start = text.index("[summary]")
+    end = text.find("\n[", start + 1)
+    toml.write_text(text[:start] + (text[end + 1 :] if end > 0 else ""), encoding="utf-8")
+    sha = repo.commit("No summary at all")
+    result = run_build(repo.root)
+    assert result.exit_code == 1
+    line = toml.read_text(encoding="utf-8").split("\n").index("effective = 2022-03-01") + 1
+    assert (
+        f"statement/statement.toml (commit {sha[:7]}):{line}: the version of 2022-03-01 has no "
+        "summary in nl, en"
+    ) in result.stderr
+
+
 def test_a_stale_translation_is_marked_on_its_section(repo: StatementRepo) -> None:
     repo.new_version(
         "2022-03-01", "Bewaartermijn aangescherpt.", "Retention period: see the Dutch text."
