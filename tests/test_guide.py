@@ -228,7 +228,7 @@ def tried_commit(command: str, clone: Path, log: Path) -> None:
 def tried_release(command: str, clone: Path, log: Path) -> None:
     done = typed(command, clone)
     assert done.returncode == 0, done.stderr
-    assert "effective = 2022-03-01" in (clone / "statement" / "statement.toml").read_text()
+    assert "effective = 2027-03-01" in (clone / "statement" / "statement.toml").read_text()
     typed("git checkout -- statement", clone, check=True)  # the next command starts afresh
 
 
@@ -260,7 +260,7 @@ TRIED = {
     "bin/statement check": tried_check,
     "bin/statement diff": tried_diff,
     'bin/statement commit --editorial "typo"': tried_commit,
-    "bin/statement release --date 2022-03-01": tried_release,
+    "bin/statement release --date 2027-03-01": tried_release,
     "bin/statement build": tried_build,
     "bin/statement import privacy.md --language nl": tried_import,
     "make guide": tried_guide,
