@@ -101,7 +101,7 @@ def test_the_preview_shows_the_statement_with_the_checks_findings(preview: Previ
     banner = page.split('<div class="preview-banner"', 1)[1].split("</div>", 1)[0]
     assert "statement check finds 3 error(s), 2 warning(s)" in banner
     assert ": complaint)" in banner and ": right_portability)" in banner
-    assert "Autoriteit Persoonsgegevens" in banner
+    assert "complain to a supervisory authority" in banner
     assert ".pdf" not in page  # the preview makes no PDF, and links to none
     assert "livereload(" in page  # mkdocs' reload script, which the preview's policy lets run
     assert "script-src 'unsafe-inline'; connect-src 'self'" in page
