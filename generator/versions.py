@@ -196,8 +196,9 @@ class _Walk:
         self._check_date(r, bases)
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
-        if changed or not bases:
-            self.changing[r.revision.commit] = _languages(changed) if bases else ()
+        shown = [part for part in changed if part not in (FACTS, PUBLISHER)]  # on a page only
+        if shown or not bases:  # where the text quotes them, which its sections then show
+            self.changing[r.revision.commit] = _languages(shown) if bases else ()
         if not editorial and any(b.day == r.day for b in bases) and changed:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
@@ -325,8 +326,8 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
 
 
 def _languages(changed: list[tuple[str, str]]) -> tuple[str, ...]:
-    """The languages whose pages a change shows in; () for every one (the facts are on all)."""
-    everywhere = FACTS in changed or PREVAILS in changed  # the translation notice is on every page
+    """The languages whose pages a change shows in; () for every one."""
+    everywhere = PREVAILS in changed  # the translation notice is on every page
     return () if everywhere else tuple(sorted({lang for lang, _ in changed}))
 
 

@@ -291,6 +291,8 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
         "# a note for the editors\n" + toml.read_text(encoding="utf-8"), encoding="utf-8"
     )
     repo.commit("A comment: the page stays the same", "2022-05-20T10:00:00+02:00")
+    repo.edit("statement.toml", "[facts]\n", '[facts]\nphone = "+31 20 000 0000"\n')
+    repo.commit("A fact no text quotes\n\nEditorial: for later", "2022-05-21T10:00:00+02:00")
     repo.edit("nl.md", "uiterlijk twee jaar", "uiterlijk twee (2) jaar")
     marked = repo.commit("Ook in cijfers", "2022-06-01T10:00:00+02:00")  # marked in the file
     (repo.statement / "editorial-commits").write_text(f"{marked}\n", encoding="utf-8")
@@ -308,6 +310,7 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     assert "10 April 2022</time>: the number in words too</li>" in archived
     assert "digits before it applies" not in archived  # corrected before it took effect
     assert "20 May 2022" not in archived  # a comment changes no word: no amendment
+    assert "21 May 2022" not in archived  # nor does a fact no text quotes
     nl = page(repo, "nl/2022-03-01/index.html")
     assert 'Laatst gecorrigeerd op <time datetime="2022-06-01">1 juni 2022</time>.' in nl
     assert '<li><time datetime="2022-06-01">1 juni 2022</time></li>' in nl  # marked in the file
