@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .release import Released
 
 # Each command imports the stages it runs when it runs (python -X importtime): a rebuild with
-# no change must answer before Jinja2, markdown-it, GitPython or WeasyPrint is even loaded.
+# no change must answer before Jinja2, markdown-it or WeasyPrint is even loaded.
 
 
 @click.group()
