@@ -65,6 +65,7 @@ def make_site(
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     versions = read.versions
+    history = history and history.without_texts()  # read: the pages and PDFs reuse their memory
     dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
     catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
