@@ -8,6 +8,7 @@ from typing import Any
 
 from .changes import changes_between
 from .checkout import writable_cache
+from .command import to_type
 from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all, stage
@@ -106,7 +107,7 @@ def _placeholders_left(root: Path, publication: Publication, release: bool) -> t
         return ()
     return (
         f"Placeholders: {len(left)} FILL IN left, published as a preview; "
-        "statement check lists them, and a release build refuses them.",
+        f"{to_type('check')} lists them, and a release build refuses them.",
     )
 
 

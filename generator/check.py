@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import defaults
 from .build import CACHE, make_site
+from .command import to_type
 from .config import accepted_gaps, setting_line, settings_from
 from .disclosures import Evidence, statement_evidence, word_lists
 from .errors import StatementError, attempt
@@ -515,8 +516,8 @@ def _undated_changes(committed: Version, statement: Statement) -> list[Finding]:
         section = translation.by_id.get(section_id)  # the introduction too
         message = f"#{section_id} says something new, but the date is still {day}"
         hint = (
-            "for a new version, run bin/statement release --date YYYY-MM-DD; for a typo fix that "
-            'changes no meaning, commit it with bin/statement commit --editorial "<reason>"'
+            f"for a new version, run {to_type('release --date YYYY-MM-DD')}; for a typo fix that "
+            f'changes no meaning, commit it with {to_type("commit --editorial")} "<reason>"'
         )
         findings.append(
             Finding(
@@ -593,7 +594,7 @@ def _verdict(report: Report, verbose: bool) -> str:
     if report.baseline is not None:
         said_counts += f", {sum(f.new for f in report.findings)} new"
     more = (
-        "" if verbose else "; bin/statement check --verbose shows how to fix each, and the evidence"
+        "" if verbose else f"; {to_type('check --verbose')} shows how to fix each, and the evidence"
     )
     if report.to_fix:
         return f"{said_counts}: the statement is not ready to publish{more}."

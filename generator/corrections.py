@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .command import to_type
 from .errors import StatementError, raise_all
 from .history import Revision
 
@@ -156,5 +157,5 @@ def _took_effect(correction: Correction, corrected_on: date) -> StatementError:
         f"committed, on {corrected_on.isoformat()}: the day a published version took effect "
         "cannot be changed"
     )
-    hint = "remove the line, and publish a new version instead: bin/statement release --date YYYY-MM-DD"
+    hint = f"remove the line, and publish a new version instead: {to_type('release --date YYYY-MM-DD')}"
     return StatementError(correction.path, correction.line, message, hint)

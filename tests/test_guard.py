@@ -430,7 +430,7 @@ def test_a_correction_cannot_move_a_date_that_had_already_taken_effect(repo: Sta
         "statement/corrections:1: the version of 2022-01-01 had taken effect when this correction "
         "was committed, on 2022-02-02: the day a published version took effect cannot be changed\n"
         "    fix: remove the line, and publish a new version instead: "
-        "bin/statement release --date YYYY-MM-DD\n"
+        "statement release --date YYYY-MM-DD\n"
     ) in result.stderr
 
 
