@@ -19,7 +19,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import defaults
+from . import defaults, untranslated
 from .build import CACHE, make_site
 from .command import to_type
 from .config import accepted_gaps, setting_line, settings_from
@@ -207,6 +207,7 @@ def _statement_findings(
     """What one text of the statement leaves out or gets wrong, whatever its history."""
     coverage, findings = _gdpr(statement, source)
     findings += [_from_error(left) for left in placeholders(statement, source)]
+    findings += map(_from_error, untranslated.in_check(root, statement.settings.languages))
     return coverage, findings + _unused_facts(statement, root, source)
 
 

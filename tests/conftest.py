@@ -82,6 +82,22 @@ def run_build(
     return BuildResult(result.exit_code, result.stdout, result.stderr)
 
 
+def translate_page_words(root: Path, lang: str) -> Path:
+    """The project's catalog for lang, its English words (as init writes them) "translated":
+    each marked with the language, its tags, placeholders and file-name words kept whole."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = root / "locales" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    for message in catalog:
+        if message.id and isinstance(message.string, str):
+            message.string = f"{lang}-{message.string}"
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    return path
+
+
 def site_files(folder: Path) -> dict[str, bytes]:
     """Every file under folder (hidden ones too), by its relative path, with its bytes."""
     return {
