@@ -3,6 +3,7 @@ and any change of an input, or of the site on disk, makes it build again."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 import sys
@@ -185,13 +186,25 @@ def test_the_entry_answers_only_a_plain_build_and_as_cli_would(
     build(repo, cache)
     monkeypatch.setenv("STATEMENT_ROOT", str(repo.root))  # as bin/statement sets it
     plain = ["build", f"--cache={cache}", "--no-pdf"]
-    assert SKIPPED in "\n".join(entry._unchanged(plain))
-    assert SKIPPED in "\n".join(entry._unchanged(["build", "--root", str(repo.root), *plain[1:]]))
+    assert SKIPPED in "\n".join(unchanged(plain))
+    assert SKIPPED in "\n".join(unchanged(["build", "--root", str(repo.root), *plain[1:]]))
+    assert unchanged(["build", f"--cache={cache}"]) == []  # with the PDFs: another build
+    day = entry._request([*plain, "--today", "2021-2-3"])  # a day as click reads it: strptime's
+    assert day is not None and day[3]["today"] == datetime.date(2021, 2, 3)
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
     for other in (
-        ["build", f"--cache={cache}"],  # with the PDFs: another build
-        [*plain, "--today", "2021-2-3"],  # a day as click reads it, not as this does
+        [*plain, "--today", "20210203"],  # ISO's, which click refuses
         [*plain, "--help"],
         [*plain, "--root"],
+        [*plain, "--out", str(tmp_path / "a-file")],  # click.Path(file_okay=False) refuses it
+        [*plain, "--release"],
         ["check", f"--cache={cache}"],
     ):
-        assert entry._unchanged(other) == [], other
+        assert entry._request(other) is None, other
+
+
+def unchanged(args: list[str]) -> list[str]:
+    """What the entry says for the command line without building: a rebuild with nothing to do."""
+    request = entry._request(args)
+    assert request is not None, args
+    return fingerprint.said_unchanged(*request)[1]
