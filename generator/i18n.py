@@ -16,13 +16,14 @@ from pathlib import Path
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from jinja2 import Environment, TemplateSyntaxError
+from jinja2.ext import extract_from_ast
 from markupsafe import Markup, escape
 
 from . import defaults
 from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
-_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 # A translation is text: the only HTML in it is the message's own tags, the only % signs its
 # placeholders (Jinja fills them in) and %%. The templates' words are trusted; a catalog's are not.
 TAG = re.compile(r"<[^<>]*>")
@@ -32,10 +33,6 @@ PO_LINE = re.compile(
     r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?'
 )
 FILE_WORD = re.compile(r"[\w-]{1,60}")  # in a file name: no slash, dot, space or %, not long
-TEMPLATE_EXTRACTION = (
-    [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")],
-    {"**.html": _OPTIONS, "**.xml": _OPTIONS},
-)
 
 
 def catalog_path(locales: Path, lang: str) -> Path:
@@ -46,23 +43,40 @@ def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
     """Every message the templates ask to translate, in a stable order (of several folders,
     only the templates in use: the first folder's of each name)."""
     paths = [p for p in defaults.files(templates, "**/*").values() if p.suffix in EXTRACTED]
-    return _messages(tuple((path.suffix, path.read_bytes()) for path in paths))
+    return _messages(tuple(path.read_bytes() for path in paths))
 
 
 EXTRACTED = (".html", ".xml")
 
 
 @functools.lru_cache(maxsize=16)
-def _messages(templates: tuple[tuple[str, bytes], ...]) -> tuple[str, ...]:
-    """The messages of these templates (each its kind and its text): extracted once in a
-    process while they stay the same, not on every save the preview rebuilds after."""
-    method_map, options_map = TEMPLATE_EXTRACTION
+def _messages(templates: tuple[bytes, ...]) -> tuple[str, ...]:
+    """The messages of these templates (their texts): extracted once in a process while they
+    stay the same, not on every save the preview rebuilds after."""
     found = set()
-    for suffix, text in templates:
-        method = next(m for pattern, m in method_map if suffix == pattern[2:])
-        options = options_map[f"**{suffix}"]
-        found |= {m[1] for m in extract(method, io.BytesIO(text), options=options)}
+    for text in templates:
+        found |= {m[1] for m in extract(_template_messages, io.BytesIO(text))}
     return tuple(sorted(message for message in found if isinstance(message, str)))
+
+
+def _template_messages(fileobj, keywords, comment_tags, options):
+    """jinja2.ext.babel_extract for babel's extract(), as babel.cfg configures it for `make
+    catalogs` (the i18n extension, trimmed), but with one environment for every template and
+    without babel_extract's second pass over each template's tokens, which finds translators'
+    comments: none is read here. A cold build parses each template once, not twice."""
+    try:
+        node = _extracting().parse(fileobj.read().decode("utf-8"))
+    except TemplateSyntaxError:
+        return  # as babel_extract does: rendering the template says what is wrong
+    for lineno, function, message in extract_from_ast(node, tuple(keywords)):
+        yield lineno, function, message, []
+
+
+@functools.cache
+def _extracting() -> Environment:
+    environment = Environment(extensions=["jinja2.ext.i18n"])
+    environment.policies["ext.i18n.trimmed"] = True
+    return environment
 
 
 def load_translations(
