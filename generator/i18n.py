@@ -16,11 +16,11 @@ from pathlib import Path
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from jinja2 import Environment, TemplateSyntaxError
+from jinja2 import nodes
 from jinja2.ext import extract_from_ast
 from markupsafe import Markup, escape
 
-from . import defaults
+from . import defaults, jinja
 from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
@@ -42,41 +42,23 @@ def catalog_path(locales: Path, lang: str) -> Path:
 def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
     """Every message the templates ask to translate, in a stable order (of several folders,
     only the templates in use: the first folder's of each name)."""
-    paths = [p for p in defaults.files(templates, "**/*").values() if p.suffix in EXTRACTED]
-    return _messages(tuple(path.read_bytes() for path in paths))
-
-
-EXTRACTED = (".html", ".xml")
-
-
-@functools.lru_cache(maxsize=16)
-def _messages(templates: tuple[bytes, ...]) -> tuple[str, ...]:
-    """The messages of these templates (their texts): extracted once in a process while they
-    stay the same, not on every save the preview rebuilds after."""
-    found = set()
-    for text in templates:
-        found |= {m[1] for m in extract(_template_messages, io.BytesIO(text))}
+    found = set().union(*map(_messages, jinja.parsed(templates).values()))
     return tuple(sorted(message for message in found if isinstance(message, str)))
 
 
-def _template_messages(fileobj, keywords, comment_tags, options):
-    """jinja2.ext.babel_extract for babel's extract(), as babel.cfg configures it for `make
-    catalogs` (the i18n extension, trimmed), but with one environment for every template and
-    without babel_extract's second pass over each template's tokens, which finds translators'
-    comments: none is read here. A cold build parses each template once, not twice."""
-    try:
-        node = _extracting().parse(fileobj.read().decode("utf-8"))
-    except TemplateSyntaxError:
-        return  # as babel_extract does: rendering the template says what is wrong
-    for lineno, function, message in extract_from_ast(node, tuple(keywords)):
-        yield lineno, function, message, []
+@functools.lru_cache(maxsize=64)
+def _messages(tree: nodes.Template) -> set:
+    """The messages of one parsed template, as babel's extract() picks them by keyword. Once
+    for each tree: the preview builds again on every save, with the same trees of the
+    templates that did not change."""
+    return {m[1] for m in extract(functools.partial(_in_tree, tree), io.BytesIO())}
 
 
-@functools.cache
-def _extracting() -> Environment:
-    environment = Environment(extensions=["jinja2.ext.i18n"])
-    environment.policies["ext.i18n.trimmed"] = True
-    return environment
+def _in_tree(tree: nodes.Template, fileobj, keywords, comment_tags, options):
+    """jinja2.ext.babel_extract, for a template parsed already, and without the translators'
+    comments (found in a second pass over its tokens), which no catalog here reads."""
+    for line, function, message in extract_from_ast(tree, tuple(keywords)):
+        yield line, function, message, []
 
 
 def load_translations(
