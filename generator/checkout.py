@@ -42,10 +42,8 @@ def checked(read: Callable[..., T]) -> Callable[..., T]:
         _require_plain_folder(root)
         try:
             history = read(root, *args, **kwargs)
-        except ValueError:  # the history's word for an object git could not give it
-            raise _unreadable(root, top, "an object git keeps is missing or damaged") from None
-        except GitFailed as error:
-            raise _unreadable(root, top, _first_line(error)) from None
+        except (ValueError, GitFailed) as error:
+            raise unreadable(root, error) from None
         _require_tracked(root, history)
         return history
 
@@ -84,6 +82,15 @@ def _require_tracked(root: Path, history) -> None:
         message = "git ignores statement/ (a .gitignore names it): it has no history"
         hint = "remove the line that names statement/ from .gitignore, then commit statement/"
         raise StatementError(root / "statement", None, message, hint)
+
+
+def unreadable(root: Path, error: Exception) -> StatementError:
+    """What git could not read, in words: a ValueError is the history's word for an object git
+    could not give it."""
+    top = repository_top(root) or root
+    if isinstance(error, ValueError):
+        return _unreadable(root, top, "an object git keeps is missing or damaged")
+    return _unreadable(root, top, _first_line(error))
 
 
 def _unreadable(root: Path, top: Path, reason: str) -> StatementError:

@@ -85,6 +85,19 @@ def read_text(path: Path, what: str) -> str:
 UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+# The bytes that can be UTF-8 for no unprintable character: all but the ASCII controls.
+PRINTABLE_BYTES = bytes(sorted(set(range(0x20, 0x7F)) | set(range(0x80, 0x100)) | {9, 10, 13}))
+C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-009F: a literal first byte makes the search fast
+
+
+def _may_be_unprintable(data: bytes) -> bool:
+    """False when the bytes hold no unprintable character, found in C at a few bytes a
+    nanosecond: searching the decoded text was a tenth of the time a long history takes to read."""
+    if data.translate(None, PRINTABLE_BYTES):
+        return True
+    return b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data or bool(C1.search(data))
+
+
 def unprintable(text: str) -> str | None:
     """The first character of text that cannot be published, as U+XXXX; None if there is none."""
     found = UNPRINTABLE.search(text)
@@ -103,7 +116,7 @@ def decode(data: bytes, path: Path) -> str:
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
     if "\r" in text:  # most texts have no CR: two copies of each saved (a long history has many)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if found := UNPRINTABLE.search(text):
+    if _may_be_unprintable(data) and (found := UNPRINTABLE.search(text)):
         hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
         message = f"this file holds the unprintable character U+{ord(found.group()):04X}"
         raise StatementError(path, line_of(text, found.start()), message, hint)

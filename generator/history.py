@@ -9,13 +9,16 @@ trusted after walking again.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import subprocess
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .checkout import GitFailed, checked
+from .checkout import GitFailed, checked, unreadable
 from .errors import StatementError, stage
 from .files import MAX_FILE_BYTES, Unread
 from .model import Commit
@@ -54,7 +57,7 @@ class Revision:
 @dataclass(frozen=True)
 class History:
     revisions: tuple[Revision, ...]  # parents before children; HEAD's state last
-    contents: dict[str, bytes]  # blob id -> the file's bytes
+    contents: Mapping[str, bytes]  # blob id -> the file's bytes
     shallow: bool
     dirty: bool  # uncommitted changes under statement/
 
@@ -85,7 +88,7 @@ def read_history(root: Path) -> History | None:
     folder = (root.resolve() / "statement").relative_to(repo.top).as_posix() + "/"
     has_head = _git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)) != b""
     revisions = _revisions(repo, folder) if has_head else ()
-    contents = _contents(repo, revisions)
+    contents = _contents(repo, revisions, root)
     dirty = bool(repo.run("status", "--porcelain", "--untracked-files=all", "--", folder))
     return History(revisions, contents, repo.shallow, dirty)
 
@@ -182,52 +185,93 @@ def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
     return state
 
 
-def _contents(repo: Repository, revisions: tuple[Revision, ...]) -> dict[str, bytes]:
-    """Every blob the revisions name, through two `git cat-file` runs for all of them, sizes
-    first (a file too large is never read into memory), then the bytes: asked once for each,
-    as GitPython's object database asked, they cost more than the walk of the log."""
-    blobs = sorted({blob for revision in revisions for _, blob in revision.blobs})
-    sizes = {blob: int(header[2]) for blob, header in _cat_file(repo, blobs, "--batch-check")}
-    large = {blob: Unread.of(size) for blob, size in sizes.items() if size > MAX_FILE_BYTES}
-    small = [blob for blob in blobs if blob not in large]
-    return large | dict(_cat_file(repo, small, "--batch"))
+def _contents(repo: Repository, revisions: tuple[Revision, ...], root: Path) -> Blobs:
+    """Every blob the revisions name, in the order the versions are read."""
+    blobs = list(dict.fromkeys(blob for revision in revisions for _, blob in revision.blobs))
+    return Blobs(repo.git_dir, blobs, functools.partial(unreadable, root))
 
 
-def _cat_file(repo: Repository, blobs: list[str], mode: str) -> list[tuple[str, bytes | list]]:
-    """(blob, its bytes) with --batch, (blob, its header's words) with --batch-check. The ids go
-    in from a thread of their own, so that neither side waits for the other's pipe."""
-    if not blobs:
-        return []
-    command = ["git", "cat-file", mode]
+class Blobs(Mapping[str, bytes]):
+    """The bytes of the blobs, read by one `git cat-file --batch` in a thread of its own while
+    the versions are read: git unpacks the next blobs on one core while the reader parses this
+    one on the other (git's unpacking was most of a long history's read). A blob not read yet is
+    waited for; a file too large is never held in memory; one git cannot give raises the
+    StatementError that says so, which no reader may take for a commit that does not render."""
+
+    def __init__(self, git_dir: Path, blobs: list[str], word: Callable[[Exception], Exception]):
+        self._order, self._read, self._word = blobs, {}, word
+        self._arrived = threading.Condition()
+        self._failure: Exception | None = None
+        self._finished = not blobs
+        if blobs:
+            threading.Thread(target=self._fetch, args=(git_dir,), daemon=True).start()
+
+    def __getitem__(self, blob: str) -> bytes:
+        with self._arrived:
+            self._arrived.wait_for(lambda: blob in self._read or self._finished)
+            if blob in self._read:
+                return self._read[blob]
+        if blob in self._order:  # git stopped before it: what stopped it is the problem
+            raise self._word(self._failure or ValueError(f"git has no object {blob}"))
+        raise KeyError(blob)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _fetch(self, git_dir: Path) -> None:
+        try:
+            for blob, data in _cat_file(git_dir, self._order):
+                with self._arrived:
+                    self._read[blob] = data
+                    self._arrived.notify_all()
+        except Exception as failure:  # said by whoever asks for a blob it kept from them
+            self._failure = failure
+        finally:
+            with self._arrived:
+                self._finished = True
+                self._arrived.notify_all()
+
+
+def _cat_file(git_dir: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(blob, its bytes) for each blob, as git gives them. The ids go in from a thread of their
+    own, so that neither side waits for the other's pipe."""
+    command = ["git", "cat-file", "--batch"]
     git_process = subprocess.Popen(
-        command, cwd=repo.git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        command, cwd=git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )  # fmt: skip
     feeder = threading.Thread(target=_feed, args=(git_process.stdin, blobs), daemon=True)
     feeder.start()
     try:
-        answers = [(blob, _answer(git_process.stdout, blob, mode)) for blob in blobs]
+        for blob in blobs:
+            yield blob, _answer(git_process.stdout, blob)
     finally:
+        git_process.stdout.close()  # git stops at once if it is not done (a broken pipe)
         feeder.join()
-        git_process.stdout.close()
         error = git_process.stderr.read()
         git_process.wait()
     if git_process.returncode:
         raise GitFailed(command, error)
-    return answers
 
 
 def _feed(stdin, blobs: list[str]) -> None:
-    with stdin:
+    with contextlib.suppress(BrokenPipeError), stdin:  # git stopped: the reader says why
         stdin.write("".join(f"{blob}\n" for blob in blobs).encode())
 
 
-def _answer(stdout, blob: str, mode: str) -> bytes | list:
+def _answer(stdout, blob: str) -> bytes:
     header = stdout.readline().split()
     if len(header) != 3:  # `<id> missing`, or nothing: git stopped
         raise ValueError(f"git has no object {blob}")  # checkout.py says it in words
-    if mode == "--batch-check":
-        return header
-    data = stdout.read(int(header[2]))
+    size = int(header[2])
+    if size > MAX_FILE_BYTES:  # passed by a piece at a time, never held whole
+        for start in range(0, size, 1 << 20):
+            stdout.read(min(1 << 20, size - start))
+        data = Unread.of(size)
+    else:
+        data = stdout.read(size)
     stdout.read(1)  # the line end after each object
     return data

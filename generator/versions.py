@@ -80,18 +80,19 @@ class Reader:
         """Its statement.toml read, or the problems that keep it from reading."""
         blob = dict(revision.blobs).get("statement.toml", "")
         if blob not in self.settings:
-            found, errors = attempt(lambda: settings_with_problems(self.source(revision)))
+            source = self.source(revision)  # outside attempt: a blob git cannot give stops all
+            found, errors = attempt(lambda: settings_with_problems(source))
             self.settings[blob] = found or (None, errors)
         return self.settings[blob]
 
     def revised(self, revision: Revision, day: date | None) -> Revised:
         """The commit read in full; its texts' unchanged sections come from the parse cache."""
-        statement, errors = attempt(lambda: self._statement(revision, day))
+        source = self.source(revision)  # outside attempt: a blob git cannot give stops all
+        statement, errors = attempt(lambda: self._statement(revision, source, day))
         says = published(statement) if statement else {}
-        return Revised(revision, self.source(revision), day, statement, tuple(errors), says)
+        return Revised(revision, source, day, statement, tuple(errors), says)
 
-    def _statement(self, revision: Revision, day: date | None) -> Statement:
-        source = self.source(revision)
+    def _statement(self, revision: Revision, source: SourceFiles, day: date | None) -> Statement:
         raise_all(
             StatementError(source.path(name), None, f"{name} is {what}, not a file", _ODD_HINT)
             for name, what in revision.odd

@@ -285,3 +285,21 @@ def test_a_committed_file_too_large_is_never_read_into_memory(tmp_path: Path) ->
     assert said.startswith(
         f"statement/en.md (commit {short}): this file is too large to read: 12,000,000 bytes"
     )
+
+
+def test_an_old_text_git_has_lost_stops_the_build_and_is_not_passed_over(tmp_path: Path) -> None:
+    """The history's texts arrive from git while the versions are read: one that git cannot
+    give in the middle of the history is said as git's problem, not taken for a commit that
+    does not render and passed over."""
+    repo = make_repo(tmp_path / "project")
+    first = repo.git("rev-parse", "HEAD:statement/nl.md")
+    repo.edit("nl.md", "niet langer dan nodig", "niet langer dan echt nodig")
+    repo.commit("Wording\n\nEditorial: a clearer retention period")
+    before = built(repo)
+    (repo.root / ".git" / "objects" / first[:2] / first[2:]).unlink()  # the first text, lost
+    said = refused(repo.root, before, "--today", "2030-01-01")  # not the site's build: read
+    assert said.startswith(
+        "statement: git could not read the history of statement/: "
+        "an object git keeps is missing or damaged\n"
+    ), said
+    assert "Passed over" not in said

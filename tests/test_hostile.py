@@ -714,3 +714,19 @@ def test_page_words_that_are_not_plain_text_are_refused(project: Path) -> None:
     assert result.exit_code == 1
     assert problems(result.stderr) == sorted(expected, key=lambda e: int(e[0].split(":")[1]))
     assert not Path("/tmp/pwned-ems-nederland-2021-02-23.pdf").exists()
+
+
+def test_the_quick_look_at_the_bytes_misses_no_unprintable_character() -> None:
+    """A text is searched for unprintable characters only when its bytes may hold one: for
+    every character there is, the bytes' look says maybe wherever the search would find it."""
+    from generator.files import UNPRINTABLE, _may_be_unprintable
+
+    missed = [
+        code
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        and UNPRINTABLE.match(chr(code))
+        and not _may_be_unprintable(f"a{chr(code)}b".encode())
+    ]
+    assert missed == []
+    assert not _may_be_unprintable("Één café, “quoted” \u2013 © 2026\n\tline".encode())

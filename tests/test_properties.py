@@ -419,3 +419,34 @@ def test_every_section_is_added_removed_changed_or_unchanged_once(a, b) -> None:
     # in the order of the newer text, the removed ones last
     order = [sid for sid in new if sid not in unchanged] + kinds["removed"]
     assert [c.section_id for c in changes] == order
+
+
+LINES = st.sampled_from(
+    [
+        "## A {#a}",
+        "##",
+        "##\tB",
+        " ## C",
+        "###",
+        "#",
+        "text",
+        "",
+        "  [a]: https://x",
+        "[b]:",
+        "x ## y",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=12), st.booleans())
+def test_a_text_is_cut_into_sections_as_a_walk_line_by_line_cuts_it(lines, ends) -> None:
+    """The quick cut (one pass over the text) and the walk over its lines agree on every text
+    without fenced code; a text with a link definition is one stretch, whichever finds it."""
+    from generator.source import _chunks, _chunks_by_line
+
+    text = "\n".join(lines) + ("\n" if ends else "")
+    defines = any(re.match(r" {0,3}\[[^\]]+\]:", line) for line in lines)
+    whole = [(0, text if text.endswith("\n") else text + "\n")]
+    assert _chunks(text) == (whole if defines else _chunks_by_line(text))
+    event("one stretch" if len(_chunks(text)) == 1 else "cut")
