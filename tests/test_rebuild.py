@@ -32,9 +32,9 @@ print("loaded:", *sorted(name for name in {heavy} if name in sys.modules))
 """
 
 
-def fresh_process(repo: StatementRepo, cache: Path) -> str:
+def fresh_process(repo: StatementRepo, cache: Path, heavy: tuple[str, ...] = HEAVY) -> str:
     args = ["build", "--root", str(repo.root), "--cache", str(cache), "--no-pdf"]
-    script = SCRIPT.format(heavy=HEAVY)
+    script = SCRIPT.format(heavy=heavy)
     done = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
     )
@@ -64,6 +64,18 @@ def test_a_rebuild_with_no_change_loads_no_renderer_and_keeps_the_site(
     assert SKIPPED in again
     assert again.splitlines()[-1] == "loaded:"  # no renderer, not even click
     assert site_files(repo.root / "site") == before
+
+
+def test_a_cold_build_without_pdfs_loads_only_what_it_renders_with(
+    repo: StatementRepo, tmp_path: Path
+) -> None:
+    """The statement command builds without click, and without what only other commands or
+    the PDFs use: WeasyPrint, the importer's mammoth, markdownify and yaml, check's stemmer,
+    the preview's mkdocs."""
+    others = ("click", "weasyprint", "mammoth", "markdownify", "yaml", "snowballstemmer", "mkdocs")
+    done = fresh_process(repo, tmp_path / "cache", ("babel", "jinja2", "markdown_it", *others))
+    assert BUILT in done
+    assert done.splitlines()[-1] == "loaded: babel jinja2 markdown_it"
 
 
 def test_a_cold_rebuild_of_the_same_inputs_makes_the_same_site(
