@@ -25,7 +25,7 @@ class Run:
     wall: float
     maxrss: int  # bytes: the largest single process of the tree (wait4's ru_maxrss, or the
     # largest peak sampled from /proc, should a process escape wait4)
-    tree_peak: int  # bytes: the largest sum of RSS over the process tree, sampled every 20 ms
+    tree_peak: int  # bytes: the largest sum of PSS over the process tree, sampled every 50 ms
     stdout: str
     stderr: str
     returncode: int
@@ -36,17 +36,19 @@ class Run:
 
 
 class TreeSampler(threading.Thread):
-    """The RSS of a process and all its descendants, summed, sampled until stopped; and the
-    largest peak RSS (VmHWM) of any one of them."""
+    """The PSS of a process and all its descendants, summed, sampled until stopped; and the
+    largest peak RSS (VmHWM) of any one of them. PSS (proportional set size) counts a page that
+    n processes share as 1/n in each, so the sum is the memory the tree really takes; summed RSS
+    would count what forked processes share once per process."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak, self.largest, self.done = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.02):
+        while not self.done.wait(0.05):
             tree = _tree(self.pid)
-            self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            self.peak = max(self.peak, sum(_pss(pid) for pid in tree))
             self.largest = max([self.largest, *(_hwm(pid) for pid in tree)])
 
 
@@ -73,11 +75,12 @@ def _hwm(pid: int) -> int:
         return 0
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            line = next(line for line in rollup if line.startswith("Pss:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
         return 0
 
 

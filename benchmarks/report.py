@@ -280,7 +280,7 @@ def write_results(data: dict, quick: bool) -> str:
             )
             add("")
     if any(h["pdf"] is None for h in hist.values()):
-        add(f"² Not run: {data['skipped_note']} `make bench BENCH_ARGS=--full` runs it.")
+        add(f"² Not run: {data['skipped_note']} `make bench` without --quick runs it.")
         add("")
     runs_note = data["runs_note"]
     if runs_note:
@@ -320,8 +320,8 @@ def write_results(data: dict, quick: bool) -> str:
     add("")
     add(
         "Largest single process (ru_maxrss from wait4: the build's process or one PDF worker) and the "
-        "process tree's summed RSS sampled every 20 ms (it counts pages the forked PDF workers share with "
-        "their parent once per process, so it overstates)."
+        "process tree's summed PSS sampled every 50 ms (proportional set size: a page that n processes "
+        "share counts 1/n in each, so the sum is the memory the whole build takes)."
     )
     add("")
     add("| build | largest process | process tree |")

@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import untranslated
 from .changes import changes_between
 from .checkout import writable_cache
+from .command import to_type
 from .config import require_publisher, statement_settings
 from .defaults import LOCALES, TEMPLATES, folders
 from .errors import StatementError, gather, raise_all, stage
@@ -65,6 +67,7 @@ def make_site(
         lambda: load_catalogs(locales, templates, settings.languages, FILE_WORDS),
     )
     versions = read.versions
+    history = history and history.without_texts()  # read: the pages and PDFs reuse their memory
     dropped = _dropped_languages(versions, settings.languages)  # their old pages stay
     catalogs |= load_catalogs(locales, templates, dropped, FILE_WORDS) if dropped else {}
     raise_all(backdated(versions))
@@ -72,7 +75,10 @@ def make_site(
     shallow = bool(history and history.shallow)
     publication = Publication(versions, _changes(versions), shallow, today=day)
     require_publisher(publication.settings, root / "statement" / "statement.toml")
-    left = _placeholders_left(root, publication, release)
+    left, english = gather(  # a release refuses both: said in one run
+        lambda: _placeholders_left(root, publication, release),
+        lambda: untranslated.in_build(root, catalogs, publication.settings.languages, release),
+    )
     plan = plan_site(publication, _file_words(catalogs), pdfs=pdfs)
     files = render_pages(templates, catalogs, plan, publication)
     published = published_pdfs(reuse) if reuse else None
@@ -82,6 +88,7 @@ def make_site(
         *_notes(history, publication),
         *read.notes,
         *left,
+        *english,
         _made(documents, published) if pdfs else "PDFs: left out (--no-pdf).",
     )
     return Site(tuple(sorted((files | documents.files).items())), notes)
@@ -106,7 +113,7 @@ def _placeholders_left(root: Path, publication: Publication, release: bool) -> t
         return ()
     return (
         f"Placeholders: {len(left)} FILL IN left, published as a preview; "
-        "statement check lists them, and a release build refuses them.",
+        f"{to_type('check')} lists them, and a release build refuses them.",
     )
 
 

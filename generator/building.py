@@ -6,6 +6,7 @@ runs it for every other, so that the two say the same."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -20,7 +21,12 @@ def build_command(root: Path, out: Path, cache: Path, options: dict) -> None:
     if said:
         print("\n".join(said))
         return
-    from .build import build  # the renderer: loaded only when there is something to build
+    # Loaded only when there is something to build: the renderer, and the name the build's
+    # hints suggest typing (shutil finds it on the PATH), decided as cli.py decides it.
+    from . import command
+    from .build import build
+
+    command.use(command.typed_as(sys.argv[0], os.environ))
 
     try:
         site = build(root, out, cache=cache, **options)

@@ -19,8 +19,9 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import defaults
+from . import defaults, untranslated
 from .build import CACHE, make_site
+from .command import to_type
 from .config import accepted_gaps, setting_line, settings_from
 from .disclosures import Evidence, statement_evidence, word_lists
 from .errors import StatementError, attempt
@@ -206,6 +207,7 @@ def _statement_findings(
     """What one text of the statement leaves out or gets wrong, whatever its history."""
     coverage, findings = _gdpr(statement, source)
     findings += [_from_error(left) for left in placeholders(statement, source)]
+    findings += map(_from_error, untranslated.in_check(root, statement.settings.languages))
     return coverage, findings + _unused_facts(statement, root, source)
 
 
@@ -515,8 +517,8 @@ def _undated_changes(committed: Version, statement: Statement) -> list[Finding]:
         section = translation.by_id.get(section_id)  # the introduction too
         message = f"#{section_id} says something new, but the date is still {day}"
         hint = (
-            "for a new version, run bin/statement release --date YYYY-MM-DD; for a typo fix that "
-            'changes no meaning, commit it with bin/statement commit --editorial "<reason>"'
+            f"for a new version, run {to_type('release --date YYYY-MM-DD')}; for a typo fix that "
+            f'changes no meaning, commit it with {to_type("commit --editorial")} "<reason>"'
         )
         findings.append(
             Finding(
@@ -593,7 +595,7 @@ def _verdict(report: Report, verbose: bool) -> str:
     if report.baseline is not None:
         said_counts += f", {sum(f.new for f in report.findings)} new"
     more = (
-        "" if verbose else "; bin/statement check --verbose shows how to fix each, and the evidence"
+        "" if verbose else f"; {to_type('check --verbose')} shows how to fix each, and the evidence"
     )
     if report.to_fix:
         return f"{said_counts}: the statement is not ready to publish{more}."

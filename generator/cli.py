@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import date
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import building, fingerprint
+from . import building, command, fingerprint
 from .errors import StatementError, flatten
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 @click.group()
 def main() -> None:
     """Publish the privacy statement kept under statement/ as a static site."""
+    command.use(command.typed_as(sys.argv[0], os.environ))  # the name every hint suggests
 
 
 TODAY = click.option(
@@ -193,7 +195,8 @@ def _suggest(root: Path, write: bool, output: str) -> None:
         click.echo(said, err=aside)
     elif found and not aside:
         click.echo(
-            "bin/statement check --suggest --write adds them to the headings in every language."
+            f"{command.to_type('check --suggest --write')} adds them to the headings in every "
+            "language."
         )
 
 
@@ -380,7 +383,7 @@ def import_command(file: Path, lang: str, root: Path, base_url: str | None, forc
         click.echo(f"  {change}")
     if imported.problems:
         _stop(list(imported.problems), root, "The file was written")
-    click.echo("It builds as it is: read it through, then run statement check.")
+    click.echo(f"It builds as it is: read it through, then run {command.to_type('check')}.")
 
 
 @main.command(name="init")
@@ -425,8 +428,9 @@ def init_command(folder: Path, languages: tuple[str, ...], publisher, day, tool)
     for note in notes:
         click.echo(note)
     click.echo(
-        f"Next: replace every FILL IN (statement check --root {folder} lists them), "
-        f"then statement build --root {folder}; commit the folder to git to keep its versions."
+        f"Next: replace every FILL IN ({command.to_type(f'check --root {folder}')} lists them), "
+        f"then {command.to_type(f'build --root {folder}')}; commit the folder to git to keep its "
+        "versions."
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .command import to_type
 from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
@@ -58,7 +59,7 @@ def commit(
     else:
         _require_new_date(folder, day, last and last.date, bool(trailers))
         if not far_ahead:
-            confirm = "bin/statement commit --version --far-ahead"
+            confirm = to_type("commit --version --far-ahead")
             refuse_far_ahead(SourceFiles(folder), day, date.today(), confirm)
         subject = message or f"The version of {day.isoformat()}"
     _git(root, "add", "--all", "--", "statement")
@@ -71,7 +72,7 @@ def commit(
 
 def _require_changes(root: Path) -> None:
     if not _git(root, "status", "--porcelain", "--untracked-files=all", "--", "statement"):
-        hint = "edit the text first; bin/statement diff shows what changed since the last version"
+        hint = f"edit the text first; {to_type('diff')} shows what changed since the last version"
         raise StatementError(root / "statement", None, "there is nothing to commit", hint)
 
 
@@ -87,7 +88,7 @@ def _require_same_date(folder: Path, day: date, last: date | None) -> None:
     if last is None or day == last:
         return
     message = f"the date changed to {day.isoformat()}: a new date is a new version, not an editorial change"
-    hint = f"commit it as a new version, bin/statement commit --version, or set effective back to {last.isoformat()}"
+    hint = f"commit it as a new version, {to_type('commit --version')}, or set effective back to {last.isoformat()}"
     raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
 
@@ -95,7 +96,7 @@ def _require_new_date(folder: Path, day: date, last: date | None, backdated: boo
     if last is not None and day <= last:
         message = f"a new version needs a date after the last version's, {last.isoformat()}"
         hint = (
-            "set it and reset the summary with bin/statement release --date YYYY-MM-DD; "
+            f"set it and reset the summary with {to_type('release --date YYYY-MM-DD')}; "
             'a change that keeps the meaning is committed with --editorial "reason" instead'
         )
         raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
@@ -103,7 +104,8 @@ def _require_new_date(folder: Path, day: date, last: date | None, backdated: boo
         message = f"the new version's date {day.isoformat()} is before today"
         hint = (
             "a version cannot apply before anyone could read it: set a date from today on, or "
-            'say why it must apply from that day: bin/statement commit --version --backdated "reason"'
+            f"say why it must apply from that day: {to_type('commit --version --backdated')} "
+            '"reason"'
         )
         raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
@@ -123,7 +125,7 @@ def _git(root: Path, *args: str) -> str:
         )
         raise StatementError(root, None, "git does not know your name and e-mail yet", hint)
     if "not a git repository" in said:
-        hint = "keep the project in git: git init, then bin/statement commit --version"
+        hint = f"keep the project in git: git init, then {to_type('commit --version')}"
         raise StatementError(root, None, "the project is not a git repository", hint)
     message = f"git {args[0]} failed: {said.splitlines()[-1] if said else done.returncode}"
     hint = "commit with git itself, as the guide shows, to see all that git says"

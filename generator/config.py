@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import difflib
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from . import dates, publisher
 from .errors import StatementError, raise_all, stage, tagged
-from .files import SourceFiles, unprintable
+from .files import MAX_FILE_BYTES, SourceFiles, unprintable
 from .model import FactValue, Language, Settings
 from .settings_text import read_toml
 
@@ -60,8 +61,9 @@ def settings_with_problems(
     the settings come back all the same (a missing fact as empty text), so that the texts can be
     checked in the same run and an editor sees every problem at once."""
     path = source.path(SETTINGS)
-    text = source.text(SETTINGS, "the settings file statement.toml")
+    text, encoding = _settings_text(source)
     data, syntax = read_toml(path, text)  # mended where it does not read: see settings_text
+    syntax = [*encoding, *syntax]
     where = _Locator(path, text)
     errors = [*_unknown_settings(data, where)]
     effective = _effective(data, where, errors)
@@ -86,6 +88,51 @@ def settings_with_problems(
         effective, source_language, ordered, facts, base_url, summary, timezone, publishers
     )
     return settings, tagged("settings", errors)
+
+
+def _settings_text(source: SourceFiles) -> tuple[str, list[StatementError]]:
+    """The text of statement.toml. One not saved as UTF-8 is said to be so, at the line of its
+    first byte that is not, and read as it was most likely saved, so that the rest of it and the
+    texts are still checked in the same run: UTF-16 or UTF-32 by its byte-order mark (Notepad's
+    "Unicode"), else Windows' Western code page (its "ANSI": é is one byte, 0xE9)."""
+    try:
+        return source.text(SETTINGS, "the settings file statement.toml"), []
+    except StatementError as error:
+        raw = _raw(source)
+        if raw is None or _is_utf8(raw):
+            raise  # missing, a folder, too large, an unprintable character: nothing to read on
+        text = raw.decode(_saved_as(raw), errors="replace")
+        return text.replace("\r\n", "\n").replace("\r", "\n"), [error]
+
+
+def _raw(source: SourceFiles) -> bytes | None:
+    """statement.toml's bytes, if it is a file small enough to read (files.py said if not)."""
+    if source.blobs is not None:
+        return source.blobs.get(SETTINGS)
+    path = source.folder / SETTINGS
+    if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        return None
+    return path.read_bytes()
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's, which begins it
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _saved_as(raw: bytes) -> str:
+    return next((codec for mark, codec in UNICODE_MARKS if raw.startswith(mark)), "cp1252")
 
 
 def _languages_of_files(source: SourceFiles, wanted: str) -> tuple[list[Language], str]:
@@ -373,7 +420,7 @@ def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...
     """[accepted_gaps]: the GDPR disclosures the statement knowingly leaves out, as
     (disclosure id, the editor's written reason, its line in statement.toml)."""
     path = source.path(SETTINGS)
-    text = source.text(SETTINGS, "the settings file statement.toml")
+    text, _ = _settings_text(source)  # one not saved as UTF-8: said by settings_with_problems
     where, errors = _Locator(path, text), []
     gaps = _accepted_gaps(_parse(path, text), where, errors)
     raise_all(errors)
@@ -382,7 +429,7 @@ def accepted_gaps(source: SourceFiles) -> tuple[tuple[str, str, int | None], ...
 
 def setting_line(source: SourceFiles, key: str, table: str | None = None) -> int | None:
     """The line of a key (in a table) in statement.toml, for messages about it."""
-    return _Locator(source.path(SETTINGS), source.text(SETTINGS, "statement.toml")).line(key, table)
+    return _Locator(source.path(SETTINGS), _settings_text(source)[0]).line(key, table)
 
 
 def _accepted_gaps(

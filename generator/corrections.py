@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .command import to_type
 from .errors import StatementError, raise_all
 from .history import Revision
+from .timeline import BACKDATED
 
 CORRECTIONS_FILE = "corrections"
 HASH = re.compile(r"[0-9a-f]{7,40}")
@@ -129,17 +131,27 @@ def in_force_before(
 ) -> list[StatementError]:
     """A correction mends a date nobody relied on: a version whose wrong date had arrived when
     the correction was first committed (and that was not dated before its own commit, which the
-    build refuses) was in force as published, and what applied then cannot change afterwards."""
-    errors = []
-    for correction in corrections:
-        wrong = next((r for r in revisions if r.commit.startswith(correction.commit)), None)
-        made = next((r for r in revisions if _holds(text_of(r), correction)), None)
-        if not (wrong and made and wrong.committed and made.committed):
-            continue  # not committed yet, or no such commit (said elsewhere)
-        corrected_on = datetime.fromisoformat(made.committed).date()
-        if datetime.fromisoformat(wrong.committed).date() <= correction.wrong <= corrected_on:
-            errors.append(_took_effect(correction, corrected_on))
-    return errors
+    build refuses) was in force as published, and what applied then cannot change afterwards.
+    Nor may it date the version before the day the correction could be read, without a reason."""
+    found = (_misdated(correction, revisions, text_of) for correction in corrections)
+    return [error for error in found if error]
+
+
+def _misdated(
+    correction: Correction, revisions: tuple[Revision, ...], text_of: Callable[[Revision], str]
+) -> StatementError | None:
+    wrong = next((r for r in revisions if r.commit.startswith(correction.commit)), None)
+    holding = [r for r in revisions if _holds(text_of(r), correction)]
+    if not (wrong and holding and wrong.committed and holding[0].committed):
+        return None  # not committed yet, or no such commit (said elsewhere)
+    committed_on = datetime.fromisoformat(wrong.committed).date()
+    corrected_on = datetime.fromisoformat(holding[0].committed).date()
+    if committed_on <= correction.wrong <= corrected_on:
+        return _took_effect(correction, corrected_on)
+    backdated = committed_on <= correction.right < corrected_on and wrong is not revisions[0]
+    if backdated and not any(revision.backdated for revision in holding):
+        return _backdated(correction, corrected_on)  # before committed_on: timeline.backdated
+    return None
 
 
 def _holds(text: str, correction: Correction) -> bool:
@@ -156,5 +168,20 @@ def _took_effect(correction: Correction, corrected_on: date) -> StatementError:
         f"committed, on {corrected_on.isoformat()}: the day a published version took effect "
         "cannot be changed"
     )
-    hint = "remove the line, and publish a new version instead: bin/statement release --date YYYY-MM-DD"
+    hint = f"remove the line, and publish a new version instead: {to_type('release --date YYYY-MM-DD')}"
+    return StatementError(correction.path, correction.line, message, hint)
+
+
+def _backdated(correction: Correction, corrected_on: date) -> StatementError:
+    """The right date was there to read only once the correction was committed: a day before
+    that is backdating, which needs its reason as a new version does (timeline.backdated). The
+    correction's own reason says why the date was wrong, not why it applies from before."""
+    right, on = correction.right.isoformat(), corrected_on.isoformat()
+    message = f"this correction dates the version {right}, before the day it was committed, {on}"
+    hint = (
+        f"a version cannot apply before anyone could read its date: correct it to a day from {on} "
+        f"on; or, if it must apply from {right}, say why in a trailer '{BACKDATED}: <reason>' in "
+        "the message of the commit that adds this line (git commit --amend), or, once it is "
+        "shared, of a next commit under statement/"
+    )
     return StatementError(correction.path, correction.line, message, hint)

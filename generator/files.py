@@ -6,6 +6,7 @@ SourceFiles hides which, so that the readers read both the same way.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class SourceFiles:
 
     def path(self, name: str) -> Path:
         """Where an editor finds the file; a commit's files are named with the commit."""
-        return self.folder / (f"{name} (commit {self.commit})" if self.commit else name)
+        return _named(self.folder, name, self.commit)
 
     def text(self, name: str, what: str) -> str:
         return decode(self._bytes(name, what), self.path(name))
@@ -51,6 +52,11 @@ class SourceFiles:
         except IsADirectoryError:
             hint = f"{name} must be a text file: move the folder away and put the text there"
             raise StatementError(self.path(name), None, f"{what} is a folder", hint) from None
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a long history names each of its files many times
+def _named(folder: Path, name: str, commit: str | None) -> Path:
+    return folder / (f"{name} (commit {commit})" if commit else name)
 
 
 class Unread(bytes):

@@ -10,6 +10,7 @@ trusted after walking again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import subprocess
 import threading
@@ -63,6 +64,10 @@ class History:
 
     def files(self, revision: Revision) -> dict[str, bytes]:
         return {name: self.contents[blob] for name, blob in revision.blobs}
+
+    def without_texts(self) -> History:
+        """The history once its versions are read: the files' bytes, most of its memory, let go."""
+        return dataclasses.replace(self, contents={})
 
 
 @dataclass(frozen=True)

@@ -77,14 +77,26 @@ def load_translations(
         hint = f"remove it, or put {lang}'s catalog file messages.po in its place"
         raise StatementError(odd[0], None, "this is a folder, not a catalog file", hint)
     if not any(path.is_file() for path in paths):
-        hint = f"copy the tool's English catalog there (statement init writes one for a new language) and translate every msgstr into {lang}"
-        raise StatementError(paths[0], None, f"the catalog for '{lang}' is missing", hint)
+        raise StatementError(
+            paths[0], None, f"the catalog for '{lang}' is missing", _copy(folders, lang)
+        )
     catalog, origin = _merged(paths, locale)
     raise_all([*_untranslated(catalog, origin, needed), *_unsafe(catalog, origin, needed, words)])
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def _copy(folders: tuple[Path, ...], lang: str) -> str:
+    """How to start a language's catalog: from the English one the build reads (the project's
+    own, else the tool's, which lies deep in the installed package: named, to be found)."""
+    english = next((p for f in folders if (p := catalog_path(f, "en")).is_file()), None)
+    if english is None:
+        return f"write it: every message of the templates, with its translation into {lang}"
+    root = folders[0].parent  # the project's own locales/ is the first folder, there or not
+    shown = english.relative_to(root) if english.is_relative_to(root) else english
+    return f"copy the English catalog, {shown}, there and translate every msgstr into {lang}"
 
 
 def _merged(paths: list[Path], locale: str):

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
+from .command import to_type
 from .config import LANGUAGE_CODE, settings_with_problems
 from .errors import StatementError, attempt
 from .files import SourceFiles, read_text
@@ -510,7 +511,7 @@ def _settings(root: Path, lang: str) -> tuple[Settings, list[StatementError]]:
     message = f"the language '{lang}' is not in statement.toml"
     if not (folder / "statement.toml").is_file():
         message = "there is no statement.toml: no build reads the text yet"
-        hint = "write statement/statement.toml (bin/statement init writes one), then check the text"
+        hint = f"write statement/statement.toml ({to_type('init')} writes one), then check the text"
     alone = Settings(date.today(), lang, (Language(lang, lang, lang),), (), None)
     return alone, [StatementError(folder / "statement.toml", None, message, hint)]
 

@@ -132,10 +132,9 @@ def _render_all(
 def _results(jobs: list[tuple[Document, bytes]], assets: dict[str, bytes]) -> Iterator:
     """Each job's (PDF, failure), in order, as the workers finish them; the assets go to each
     worker once, not with every job."""
-    import weasyprint  # noqa: F401 - once here, so that forked workers do not import it again
-
     workers = min(len(jobs), os.cpu_count() or 1)
-    return each_result(_render_job, jobs, workers, _use_assets, (assets,))
+    preload = ("weasyprint", __name__)  # imported once, by the process the workers fork from
+    return each_result(_render_job, jobs, workers, _use_assets, (assets,), preload)
 
 
 HINT = "reinstall the project (make site) so that its fonts and stylesheets are in place; if it persists, report it"

@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale
 
 from .changes import Piece, section_diff, word_diff
+from .command import to_type
 from .config import SETTINGS, SUMMARY_PLACEHOLDER, setting_line, settings_from
 from .errors import StatementError
 from .files import SourceFiles
@@ -72,7 +73,7 @@ def release(root: Path, day: date, today: date | None = None, far_ahead: bool = 
     today = build_day(working.settings.timezone, today)
     if not far_ahead:
         refuse_far_ahead(
-            source, day, today, f"statement release --date {day.isoformat()} --far-ahead"
+            source, day, today, to_type(f"release --date {day.isoformat()} --far-ahead")
         )
     last = last_version(root)
     current = last.date if last else working.settings.effective
@@ -80,7 +81,7 @@ def release(root: Path, day: date, today: date | None = None, far_ahead: bool = 
         message = (
             f"the date {day.isoformat()} is not after the current version's, {current.isoformat()}"
         )
-        hint = f"choose a later date: statement release --date {_later(current)}"
+        hint = f"choose a later date: {to_type(f'release --date {_later(current)}')}"
         raise StatementError(
             source.path(SETTINGS), setting_line(source, "effective"), message, hint
         )

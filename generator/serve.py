@@ -24,6 +24,7 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from .check import SEVERITIES, Examined, Finding, Report, as_text, examine
+from .command import to_type
 from .errors import StatementError
 from .model import Site
 from .site import write_site
@@ -203,7 +204,7 @@ def _banner(report: Report, root: Path, *, failed: bool) -> str:
         title = "The last save could not be built. This is the last good build, if any."
         findings = _errors_only(report).findings
     else:
-        title = f"Preview, not published: statement check finds {_counts(report)}."
+        title = f"Preview, not published: {to_type('check')} finds {_counts(report)}."
         findings = report.to_fix
     items = "".join(_item(finding, root) for finding in findings)
     kind = "preview-banner preview-failed" if failed else "preview-banner"

@@ -119,7 +119,7 @@ def statement_of(
     settings, problems = settings_read or settings_with_problems(source)
     if settings is None:
         raise_all(problems)
-    if effective is not None:
+    if effective is not None and effective != settings.effective:  # corrected: most are not
         settings = dataclasses.replace(settings, effective=effective)
     statement, errors = attempt(lambda: statement_from(source, settings, cache))
     raise_all([*problems, *errors])
@@ -205,8 +205,10 @@ class _Walk:
         self._follow(index, r, bases, changed, editorial)
 
     def _check_date(self, r: Revised, bases: list[Revised]) -> None:
-        seen = frozenset().union(*(self.seen[b.revision.commit] for b in bases))
-        self.seen[r.revision.commit] = seen | {r.day}
+        seens = [self.seen[b.revision.commit] for b in bases]
+        seen = seens[0] if len(seens) == 1 else frozenset().union(*seens)
+        # shared, not copied, while the date stays: a copy per commit grew with the history
+        self.seen[r.revision.commit] = seen if r.day in seen else seen | {r.day}
         same = [b for b in bases if b.day == r.day]
         self.since[r.revision.commit] = (
             self.since[same[0].revision.commit] if same else r.revision.short

@@ -25,15 +25,23 @@ R = TypeVar("R")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
+# Jobs a worker does before a fresh one takes over: WeasyPrint keeps about a third of a megabyte
+# of every document it renders, so that a worker of a 5,000-commit history's 2,000 PDFs grew to
+# half a gigabyte; a fresh worker costs a fork of the small server below.
+JOBS_PER_WORKER = 40
+
+
 def each_result(
     work: Callable[[J], R],
     jobs: list[J],
     workers: int,
     setup: Callable[..., None] | None = None,
     given: tuple = (),
+    preload: tuple[str, ...] = (),
 ) -> Iterator[R]:
     """work(job) for every job, each result as soon as it is there, in the jobs' order, in up to
-    `workers` processes; setup(*given) first, once in each (what every job needs, sent once)."""
+    `workers` processes; setup(*given) first, once in each (what every job needs, sent once);
+    `preload`: the modules every worker needs, imported once for all of them."""
     scratch = tempfile.mkdtemp(prefix="statement-pdf-")
     try:
         if workers <= 1:
@@ -42,24 +50,31 @@ def each_result(
                     setup(*given)
                 yield from map(work, jobs)
         else:
-            yield from _in_processes(work, jobs, workers, (scratch, setup, given))
+            yield from _in_processes(work, jobs, workers, (scratch, setup, given), preload)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _in_processes(work: Callable[[J], R], jobs: list[J], workers: int, start: tuple) -> Iterator[R]:
+def _in_processes(
+    work: Callable[[J], R], jobs: list[J], workers: int, start: tuple, preload: tuple[str, ...]
+) -> Iterator[R]:
+    """The workers fork from a server process that has imported only `preload`, not from the
+    build: forked from the build, each worker would hold a copy of everything the build has read
+    (a long history's texts and pages), which Python's garbage collector touches page by page."""
     import multiprocessing
 
-    pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, start)
-    try:
-        with _stopped_by_sigterm():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    with _stopped_by_sigterm():  # from the start: the server takes a moment to import
+        pool = context.Pool(workers, _worker_start, start, maxtasksperchild=JOBS_PER_WORKER)
+        try:
             yield from pool.imap(work, jobs, chunksize=1)
-        pool.close()
-    except BaseException:
-        pool.terminate()  # SIGTERM to every worker: they end at once, mid-page
-        raise
-    finally:
-        pool.join()
+            pool.close()
+        except BaseException:
+            pool.terminate()  # SIGTERM to every worker: they end at once, mid-page
+            raise
+        finally:
+            pool.join()
 
 
 def _worker_start(scratch: str, setup: Callable[..., None] | None, given: tuple) -> None:

@@ -3,6 +3,7 @@ ways to look at what the build wrote."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,6 +21,10 @@ settings.register_profile(
     "any-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("any-machine")
+
+# The messages name the command as typed (generator/command.py); run through click here, they
+# name the installed `statement`, whatever launcher started this test run.
+os.environ.pop("STATEMENT_COMMAND", None)
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("statement", "templates", "locales")
@@ -80,6 +85,22 @@ def run_build(
         # an uncaught exception is a bug of the generator, never an editor's message
         raise result.exception
     return BuildResult(result.exit_code, result.stdout, result.stderr)
+
+
+def translate_page_words(root: Path, lang: str) -> Path:
+    """The project's catalog for lang, its English words (as init writes them) "translated":
+    each marked with the language, its tags, placeholders and file-name words kept whole."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = root / "locales" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    for message in catalog:
+        if message.id and isinstance(message.string, str):
+            message.string = f"{lang}-{message.string}"
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    return path
 
 
 def site_files(folder: Path) -> dict[str, bytes]:

@@ -415,7 +415,7 @@ def test_suggest_lists_the_classes_the_words_support_with_the_words(project: Pat
         in out
     )
     assert out.splitlines()[-1] == (
-        "bin/statement check --suggest --write adds them to the headings in every language."
+        "statement check --suggest --write adds them to the headings in every language."
     )
 
 

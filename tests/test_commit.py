@@ -69,7 +69,7 @@ def test_a_backdated_version_is_committed_with_its_reason(repo) -> None:
     assert refused(repo, "--version") == (
         "statement/statement.toml:5: the new version's date 2022-03-01 is before today\n"
         "    fix: a version cannot apply before anyone could read it: set a date from today on, "
-        'or say why it must apply from that day: bin/statement commit --version --backdated "reason"\n'
+        'or say why it must apply from that day: statement commit --version --backdated "reason"\n'
         "Nothing was committed: 1 problem(s) to fix.\n"
     )
     done = statement(repo, "--version", "--backdated", "published on paper that day")
@@ -94,7 +94,7 @@ def test_a_date_typed_a_century_ahead_is_refused_as_release_refuses_it(repo) -> 
     )
     assert said.endswith(
         "    fix: check the year: a wrong date, once committed, stays in the history; if it is "
-        "right, confirm it: bin/statement commit --version --far-ahead\n"
+        "right, confirm it: statement commit --version --far-ahead\n"
         "Nothing was committed: 1 problem(s) to fix.\n"
     )
 
@@ -112,7 +112,7 @@ def test_a_new_date_is_not_an_editorial_change(repo) -> None:
     assert refused(repo, "--editorial", "typo") == (
         "statement/statement.toml:5: the date changed to 2022-03-01: a new date is a new "
         "version, not an editorial change\n"
-        "    fix: commit it as a new version, bin/statement commit --version, or set effective "
+        "    fix: commit it as a new version, statement commit --version, or set effective "
         "back to 2021-02-23\n"
         "Nothing was committed: 1 problem(s) to fix.\n"
     )
@@ -123,7 +123,7 @@ def test_a_new_version_needs_a_new_date(repo) -> None:
     assert refused(repo, "--version") == (
         "statement/statement.toml:5: a new version needs a date after the last version's, "
         "2021-02-23\n"
-        "    fix: set it and reset the summary with bin/statement release --date YYYY-MM-DD; a "
+        "    fix: set it and reset the summary with statement release --date YYYY-MM-DD; a "
         'change that keeps the meaning is committed with --editorial "reason" instead\n'
         "Nothing was committed: 1 problem(s) to fix.\n"
     )

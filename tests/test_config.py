@@ -261,6 +261,25 @@ def test_languages_lost_to_a_toml_mistake_are_taken_from_the_texts_file_names(se
 
 
 @pytest.mark.parametrize(
+    ("codec", "line"), [("cp1252", "facts_line"), ("utf-16", 1), ("utf-32", 1)]
+)
+def test_a_file_not_saved_as_utf8_is_said_and_read_as_it_was_saved(
+    settings_file, edit, codec, line
+):
+    # Notepad's "ANSI" (Windows-1252) and "Unicode" (UTF-16, marked): the editor is told, and
+    # the settings are read all the same, so that the texts are checked in the same run
+    edit(settings_file, "[facts]\n", '[facts]\ncity = "Zürich"\n')
+    facts_line = line_of(settings_file, "Zürich")
+    text = settings_file.read_text(encoding="utf-8")
+    settings_file.write_bytes(text.encode(codec))
+    settings, errors = statement_settings(settings_file)
+    expected = facts_line if line == "facts_line" else line
+    assert [(e.line, e.message) for e in errors] == [(expected, "this file is not UTF-8 text")]
+    assert dict(settings.facts)["city"] == "Zürich"
+    assert [language.code for language in settings.languages] == ["nl", "en"]
+
+
+@pytest.mark.parametrize(
     ("line", "message", "hint"),
     [
         ('city = "Almere', "this text has no closing quote", 'city = "Almere"'),

@@ -430,8 +430,67 @@ def test_a_correction_cannot_move_a_date_that_had_already_taken_effect(repo: Sta
         "statement/corrections:1: the version of 2022-01-01 had taken effect when this correction "
         "was committed, on 2022-02-02: the day a published version took effect cannot be changed\n"
         "    fix: remove the line, and publish a new version instead: "
-        "bin/statement release --date YYYY-MM-DD\n"
+        "statement release --date YYYY-MM-DD\n"
     ) in result.stderr
+
+
+def corrected(repo: StatementRepo, right: str, when: str, trailer: str = "") -> str:
+    """A version dated 2202-03-01 by mistake, committed on 20 February 2022; a correction of
+    its date to `right` committed `when`, its message ending with `trailer`."""
+    wrong = dated(repo, "2202-03-01", RETENTION_NL, RETENTION_NL_NEW)
+    repo.git("commit", "-q", "--amend", "--no-edit", when="2022-02-20T10:00:00+01:00")
+    wrong = repo.git("rev-parse", "HEAD")
+    (repo.statement / "corrections").write_text(
+        f"{wrong[:7]} 2202-03-01 {right} typed 2202 for 2022\n", encoding="utf-8"
+    )
+    return repo.commit(f"Correct the date{trailer}", when=when)
+
+
+def test_a_correction_to_a_day_before_it_was_committed_needs_a_backdated_reason(
+    repo: StatementRepo,
+) -> None:
+    """Until 5 March the site said the version applied from 2202: a correction that makes it
+    apply from 1 March backdates it, and needs the reason a backdated version needs. The
+    correction's own reason says why the date was wrong, not why it applies from before."""
+    corrected(repo, "2022-03-01", when="2022-03-05T10:00:00+01:00")
+    result = run_build(repo.root, extra=["--no-pdf"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        "statement/corrections:1: this correction dates the version 2022-03-01, before the day "
+        "it was committed, 2022-03-05\n"
+        "    fix: a version cannot apply before anyone could read its date: correct it to a day "
+        "from 2022-03-05 on; or, if it must apply from 2022-03-01, say why in a trailer "
+        "'Backdated: <reason>' in the message of the commit that adds this line"
+    )
+    message = "Correct the date\n\nBackdated: the board decided on 1 March; corrected late"
+    repo.git("commit", "-q", "--amend", "-m", message, when="2022-03-05T10:00:00+01:00")
+    built(repo)
+    assert versions(repo) == ["2021-02-23", "2022-03-01"]
+
+
+def test_a_correction_from_the_day_it_is_committed_needs_no_reason(repo: StatementRepo) -> None:
+    corrected(repo, "2022-03-05", when="2022-03-05T10:00:00+01:00")
+    built(repo)
+    assert versions(repo) == ["2021-02-23", "2022-03-05"]
+
+
+def test_a_correction_to_a_day_before_the_wrong_commit_needs_the_reason_once(
+    repo: StatementRepo,
+) -> None:
+    # dated before the version itself was committed: the backdated version, said once
+    sha = corrected(repo, "2022-01-15", when="2022-02-21T10:00:00+01:00")
+    result = run_build(repo.root, extra=["--no-pdf"])
+    assert result.exit_code == 1
+    assert "dates a new version 2022-01-15, before the day it was committed, 2022-02-20" in (
+        result.stderr
+    )
+    assert "this correction dates" not in result.stderr
+    assert result.stderr.endswith("The site was not changed: 1 problem(s) to fix.\n")
+    message = "Correct the date\n\nBackdated: decided on 15 January; published late"
+    repo.git("commit", "-q", "--amend", "-m", message, when="2022-02-21T10:00:00+01:00")
+    assert repo.git("rev-parse", "HEAD") != sha
+    built(repo)
+    assert versions(repo) == ["2021-02-23", "2022-01-15"]
 
 
 def test_release_refuses_a_date_more_than_a_year_ahead_unless_confirmed(

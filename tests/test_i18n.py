@@ -58,7 +58,26 @@ def test_a_missing_catalog(project, languages):
     [error] = problems(project, languages)
     assert error.path == path
     assert error.message == "the catalog for 'en' is missing"
-    assert "statement init" in error.hint
+    assert error.hint == "write it: every message of the templates, with its translation into en"
+
+
+def test_a_missing_catalog_names_the_english_one_to_copy_even_deep_in_the_package(tmp_path):
+    # an installed tool's project: no locales/ of its own, the built-in words in the package
+    from generator.defaults import LOCALES, builtin
+    from generator.model import Language
+
+    project = tmp_path / "project"
+    german = (Language("de", "de_DE", "Deutsch"),)
+    with pytest.raises(ExceptionGroup) as caught:
+        load_catalogs((project / "locales", builtin(LOCALES)), REPO / "templates", german)
+    [error] = flatten(caught.value)
+    assert error.path == catalog_path(project / "locales", "de")
+    english = catalog_path(builtin(LOCALES), "en")
+    assert english.is_file() and english.is_absolute()
+    assert (
+        error.hint
+        == f"copy the English catalog, {english}, there and translate every msgstr into de"
+    )
 
 
 def test_an_untranslated_message(project, languages, edit):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, translate_page_words
 from repos import IDENTITY
 
 from generator.cli import main
@@ -74,6 +74,8 @@ def initialised(root: Path, written: bool) -> Path:
     for path in (root / "statement").iterdir() if written else ():
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("FILL IN: ", "").replace("FILL-IN", "privacy"), "utf-8")
+    if written:
+        translate_page_words(root, "fr")  # init gave the English words, to translate
     env = {**os.environ, **IDENTITY}
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
         subprocess.run(["git", *command], cwd=root, env=env, check=True)

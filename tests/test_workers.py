@@ -47,13 +47,15 @@ def start_build(root: Path, tmp: Path) -> subprocess.Popen:
 
 
 def rendering(build: subprocess.Popen) -> list[int]:
-    """The workers, once at least two of them render (the build on a single core: itself)."""
+    """Every process under the build, once at least two workers render. The workers fork from a
+    server the build starts, so they are the build's grandchildren."""
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         assert build.poll() is None, build.stderr.read().decode()
-        workers = processes_under(build.pid)
-        if len(workers) >= min(2, os.cpu_count() or 1) and workers:
-            return workers
+        children = processes_under(build.pid)
+        workers = [worker for child in children for worker in processes_under(child)]
+        if len(workers) >= 2:
+            return [*children, *workers]
         time.sleep(0.05)
     raise AssertionError("the build never started its workers")
 
@@ -72,7 +74,7 @@ def test_a_build_stopped_while_it_renders_leaves_no_worker_and_no_folder(
 ) -> None:
     root, tmp = project
     build = start_build(root, tmp)
-    workers = rendering(build)
+    workers = rendering(build)  # and the server they fork from
     if stop == "Ctrl+C":  # the terminal sends it to the build's whole process group
         os.killpg(build.pid, signal.SIGINT)
     else:
@@ -98,3 +100,25 @@ def test_a_build_leaves_no_temporary_folder(project: tuple[Path, Path]) -> None:
     assert build.wait(timeout=600) == 0, build.stderr.read().decode()
     assert sorted(p.name for p in tmp.iterdir()) == []  # WeasyPrint's weasyprint-* fonts too
     assert any(path.endswith(".pdf") for path in site_files(root / "site"))
+
+
+def pid_and_memory(job: int) -> tuple[int, int]:
+    """Run in a worker: its process id and its resident memory, in bytes."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return os.getpid(), pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the build renders in itself")
+def test_workers_are_renewed_and_hold_none_of_the_builds_memory(monkeypatch) -> None:
+    """A worker renders a few dozen PDFs, then a fresh one takes over (WeasyPrint keeps some of
+    every document), and none holds what the build has read: they fork from a small server."""
+    from generator import workers
+
+    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 2)
+    read = bytearray(300 * 1024 * 1024)  # a long history, read by the build
+    read[::4096] = b"x" * len(read[::4096])  # resident, page by page
+    done = list(workers.each_result(pid_and_memory, list(range(8)), 2))
+    assert len({pid for pid, _ in done}) >= 4
+    assert os.getpid() not in {pid for pid, _ in done}
+    assert max(memory for _, memory in done) < 150 * 1024 * 1024
+    del read
