@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 from . import fingerprint
-from .errors import StatementError, flatten
+
+TYPE_CHECKING = False  # typing's, without importing typing: a no-change answer takes milliseconds
+if TYPE_CHECKING:
+    from .errors import StatementError
 
 
 def build_command(root: Path, out: Path, cache: Path, options: dict) -> None:
@@ -25,6 +28,7 @@ def build_command(root: Path, out: Path, cache: Path, options: dict) -> None:
     # hints suggest typing (shutil finds it on the PATH), decided as cli.py decides it.
     from . import command
     from .build import build
+    from .errors import StatementError, flatten
 
     command.use(command.typed_as(sys.argv[0], os.environ))
 
