@@ -7,8 +7,10 @@ SourceFiles hides which, so that the readers read both the same way.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +27,7 @@ class SourceFiles:
     """statement/ as one revision has it: `blobs` from a commit, or None for the working tree."""
 
     folder: Path
-    blobs: dict[str, bytes] | None = field(default=None, compare=False)
+    blobs: Mapping[str, bytes] | None = field(default=None, compare=False)
     commit: str | None = None  # the short hash, named in messages
 
     def path(self, name: str) -> Path:
@@ -35,6 +37,16 @@ class SourceFiles:
     def text(self, name: str, what: str) -> str:
         return decode(self._bytes(name, what), self.path(name))
 
+    def data(self, name: str, what: str) -> bytes:
+        """The file's bytes, as text() reads them: not read at all if too large."""
+        return self._bytes(name, what)
+
+    def digest(self, name: str, data: bytes) -> bytes:
+        """A name for the file's bytes: a commit's blob id, which git has worked out already,
+        or their SHA-256."""
+        blob = getattr(self.blobs, "ids", {}).get(name)
+        return blob.encode() if blob else hashlib.sha256(data).digest()
+
     def exists(self, name: str) -> bool:
         return name in self.blobs if self.blobs is not None else (self.folder / name).is_file()
 
@@ -42,9 +54,9 @@ class SourceFiles:
         try:
             if self.blobs is not None:
                 blob = self.blobs[name]
-                return _limited(blob, getattr(blob, "size", len(blob)), self.path(name))
+                return _limited(blob, getattr(blob, "size", len(blob)), self, name)
             with (self.folder / name).open("rb") as file:
-                return _limited(file, os.fstat(file.fileno()).st_size, self.path(name))
+                return _limited(file, os.fstat(file.fileno()).st_size, self, name)
         except (FileNotFoundError, KeyError):
             raise StatementError(
                 self.path(name), None, f"{what} is missing", f"create {name}"
@@ -72,9 +84,10 @@ class Unread(bytes):
         return unread
 
 
-def _limited(data: bytes | BinaryIO, size: int, path: Path) -> bytes:
+def _limited(data: bytes | BinaryIO, size: int, source: SourceFiles, name: str) -> bytes:
     """The bytes of a file (or the file's bytes, read only now), if it is not too large to read."""
     if size > MAX_FILE_BYTES:
+        path = source.path(name)
         message = f"this file is too large to read: {size:,} bytes, more than {MAX_FILE_BYTES:,}"
         hint = "a statement's text is far smaller: check that this is the file you meant"
         raise StatementError(path, None, message, hint)
@@ -96,7 +109,7 @@ PRINTABLE_BYTES = bytes(sorted(set(range(0x20, 0x7F)) | set(range(0x80, 0x100)) 
 C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-009F: a literal first byte makes the search fast
 
 
-def _may_be_unprintable(data: bytes) -> bool:
+def may_be_unprintable(data: bytes) -> bool:
     """False when the bytes hold no unprintable character, found in C at a few bytes a
     nanosecond: searching the decoded text was a tenth of the time a long history takes to read."""
     if data.translate(None, PRINTABLE_BYTES):
@@ -122,7 +135,7 @@ def decode(data: bytes, path: Path) -> str:
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
     if "\r" in text:  # most texts have no CR: two copies of each saved (a long history has many)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _may_be_unprintable(data) and (found := UNPRINTABLE.search(text)):
+    if may_be_unprintable(data) and (found := UNPRINTABLE.search(text)):
         hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
         message = f"this file holds the unprintable character U+{ord(found.group()):04X}"
         raise StatementError(path, line_of(text, found.start()), message, hint)
