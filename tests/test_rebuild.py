@@ -4,6 +4,7 @@ and any change of an input, or of the site on disk, makes it build again."""
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,22 @@ def test_a_cold_build_without_pdfs_loads_only_what_it_renders_with(
     done = fresh_process(repo, tmp_path / "cache", ("babel", "jinja2", "markdown_it", *others))
     assert BUILT in done
     assert done.splitlines()[-1] == "loaded: babel jinja2 markdown_it"
+
+
+def test_a_plain_build_whose_reader_is_gone_exits_1_without_a_traceback(
+    repo: StatementRepo, tmp_path: Path
+) -> None:
+    """`statement build | head`, the head gone before the build says what it did: as click
+    has its commands do."""
+    read, write = os.pipe()
+    os.close(read)
+    args = ["build", "--root", str(repo.root), "--cache", str(tmp_path / "cache"), "--no-pdf"]
+    program = "from generator.entry import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", program, *args], stdout=write, stderr=subprocess.PIPE, text=True
+    )
+    os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
 
 
 def test_a_cold_rebuild_of_the_same_inputs_makes_the_same_site(
