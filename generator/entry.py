@@ -35,6 +35,9 @@ def main() -> None:
         except BrokenPipeError:  # the output's reader is gone (`| head`): exit 1, as click does
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice
             sys.exit(1)
+        except KeyboardInterrupt:  # Ctrl+C: said as click says it (the line ends the ^C echoed)
+            print("\nAborted!", file=sys.stderr)
+            sys.exit(1)
         finally:
             # What the build made is not needed once it is done: frozen, it is left to the
             # system to take back, not collected by the interpreter on its way out (Python's
