@@ -47,11 +47,11 @@ def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _messages(tree: nodes.Template) -> set:
+def _messages(tree: nodes.Template) -> frozenset:
     """The messages of one parsed template, as babel's extract() picks them by keyword. Once
     for each tree: the preview builds again on every save, with the same trees of the
     templates that did not change."""
-    return {m[1] for m in extract(functools.partial(_in_tree, tree), io.BytesIO())}
+    return frozenset(m[1] for m in extract(functools.partial(_in_tree, tree), io.BytesIO()))
 
 
 def _in_tree(tree: nodes.Template, fileobj, keywords, comment_tags, options):
