@@ -295,7 +295,8 @@ def _cat_file(git_dir: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
     finally:
         git_process.stdout.close()  # git stops at once if it is not done (a broken pipe)
         feeder.join()
-        error = git_process.stderr.read()
+        with git_process.stderr:
+            error = git_process.stderr.read()
         git_process.wait()
     if git_process.returncode:
         raise GitFailed(command, error)

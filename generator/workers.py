@@ -61,12 +61,10 @@ def _in_processes(
     """The workers fork from a server process that has imported only `preload`, not from the
     build: forked from the build, each worker would hold a copy of everything the build has read
     (a long history's texts and pages), which Python's garbage collector touches page by page."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))
     with _stopped_by_sigterm():  # from the start: the server takes a moment to import
-        pool = context.Pool(workers, _worker_start, start, maxtasksperchild=JOBS_PER_WORKER)
+        pool = _context(preload).Pool(
+            workers, _worker_start, start, maxtasksperchild=JOBS_PER_WORKER
+        )
         try:
             yield from pool.imap(work, jobs, chunksize=1)
             pool.close()
@@ -75,6 +73,23 @@ def _in_processes(
             raise
         finally:
             pool.join()
+
+
+def _context(preload: tuple[str, ...]):
+    """The server where this process may start a new Python. Where it may not (a build run as a
+    user who cannot run the Python it was started with: a sandbox, a shared runner), the
+    workers fork from the build itself, which imports `preload` first, once for all of them."""
+    import importlib
+    import multiprocessing
+    import multiprocessing.spawn
+
+    if os.access(multiprocessing.spawn.get_executable(), os.X_OK):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        return context
+    for module in preload:
+        importlib.import_module(module)
+    return multiprocessing.get_context("fork")
 
 
 def _worker_start(scratch: str, setup: Callable[..., None] | None, given: tuple) -> None:

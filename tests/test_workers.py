@@ -122,3 +122,18 @@ def test_workers_are_renewed_and_hold_none_of_the_builds_memory(monkeypatch) -> 
     assert os.getpid() not in {pid for pid, _ in done}
     assert max(memory for _, memory in done) < 150 * 1024 * 1024
     del read
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the build renders in itself")
+def test_where_no_new_python_may_start_the_workers_fork_from_the_build(monkeypatch) -> None:
+    """A build run as a user who may not run the Python it was started with (as a sandbox has
+    it) cannot start the server the workers fork from: they fork from the build instead."""
+    from generator import workers
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    done = list(workers.each_result(parent_of_worker, list(range(4)), 2))
+    assert done == [os.getpid()] * 4  # forked from the build, not from a server
+
+
+def parent_of_worker(job: int) -> int:
+    return os.getppid()
