@@ -33,6 +33,8 @@ def main() -> None:
         try:
             building.build_command(*request)
         except BrokenPipeError:  # the output's reader is gone (`| head`): exit 1, as click does
+            if not _reader_gone():
+                raise  # another pipe: a problem to show, never to pass over in silence
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice
             sys.exit(1)
         except KeyboardInterrupt:  # Ctrl+C: said as click says it (the line ends the ^C echoed)
@@ -43,6 +45,15 @@ def main() -> None:
             # system to take back, not collected by the interpreter on its way out (Python's
             # own gc.freeze), which spares a cold build a tenth of its time.
             gc.freeze()
+
+
+def _reader_gone() -> bool:
+    """Whether stdout is a pipe nobody reads any more: poll says so with POLLERR."""
+    import select
+
+    poll = select.poll()
+    poll.register(sys.stdout.fileno(), select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
 
 
 def _request(args: list[str]) -> tuple[Path, Path, Path, dict] | None:
