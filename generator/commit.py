@@ -19,8 +19,9 @@ from .command import to_type
 from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
-from .release import last_version, refuse_far_ahead
-from .timeline import BACKDATED
+from .model import Version
+from .release import committed_versions, last_version, refuse_far_ahead
+from .timeline import BACKDATED, WITHDRAWN
 from .versions import read_working_tree
 
 TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
@@ -40,16 +41,20 @@ def commit(
     message: str | None = None,
     backdated: str | None = None,
     far_ahead: bool = False,
+    withdraw: str | None = None,
 ) -> Committed:
     """Commit statement/: as an editorial change when there is a reason, else as a new version;
     `backdated` is the reason a new version applies from a day before today, `far_ahead`
-    confirms one dated more than a year ahead."""
+    confirms one dated more than a year ahead; `withdraw`, the reason the upcoming versions
+    dated after statement.toml's date are withdrawn."""
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
     day, last = statement.settings.effective, last_version(root)
     trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
-    if reason is not None:
+    if withdraw is not None:
+        subject, trailers = _withdrawal(root, day, _one_line(withdraw, root), message)
+    elif reason is not None:
         reason = _one_line(reason, root)
         _require_same_date(folder, day, last and last.date)
         subject, trailers = (
@@ -68,6 +73,28 @@ def commit(
     return Committed(
         _git(root, "rev-parse", "--short=7", "HEAD"), subject, "\n".join(trailers), day
     )
+
+
+def _withdrawal(root: Path, day: date, reason: str, message: str | None) -> tuple[str, list[str]]:
+    """The subject and trailer of a commit that withdraws the versions dated after `day`,
+    refused unless there are such versions and none of them has taken effect."""
+    dropped = [v for v in committed_versions(root) if v.date > day]
+    _require_upcoming(root / "statement", day, dropped)
+    dates = ", ".join(v.date.isoformat() for v in dropped)
+    return message or f"Withdraw the version of {dates}", [f"{WITHDRAWN}: {reason}"]
+
+
+def _require_upcoming(folder: Path, day: date, dropped: list[Version]) -> None:
+    in_force = [v for v in dropped if v.date <= date.today()]
+    if dropped and not in_force:
+        return
+    if not dropped:
+        message = f"no version is dated after {day.isoformat()}: there is nothing to withdraw"
+        hint = "set effective in statement.toml back to the date of the version that is to stay in force"
+    else:
+        message = f"the version of {in_force[0].date.isoformat()} has taken effect: a version that was in force cannot be withdrawn"
+        hint = f"publish a new version that replaces it: {to_type('release --date YYYY-MM-DD')}"
+    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
 
 def _require_changes(root: Path) -> None:
