@@ -333,7 +333,7 @@ def commit_command(
     for trailer in done.trailer.split("\n") if done.trailer else ():
         click.echo(f"  with the trailer '{trailer}'")
     kind = "the date stays" if reason is not None else "a new version, in force from"
-    kind = "the version in force from then on is that of" if withdraw is not None else kind
+    kind = "withdrawn; the date is back at" if withdraw is not None else kind
     click.echo(f"  {kind} {done.day.isoformat()}.")
 
 

@@ -311,7 +311,10 @@ class _Walk:
 
 
 def _after(seen: frozenset[date], day: date) -> frozenset[date]:
-    return frozenset(seen_day for seen_day in seen if seen_day > day)
+    """The dates a commit of `day` would withdraw: those after it, if any version stays before
+    them (the first version has none to go back to); else none."""
+    after = frozenset(seen_day for seen_day in seen if seen_day > day)
+    return after if len(after) < len(seen) else frozenset()
 
 
 def _reused_error(
@@ -329,6 +332,8 @@ def _reused_error(
 
 
 def _withdraw_draft_hint(last: date) -> str:
+    """Said of the text being edited only while the last version is upcoming by the clock: a
+    commit of it made now is judged by the day it is made."""
     command = to_type('commit --withdraw "reason"')
     return (
         f"; or, to withdraw the version of {last.isoformat()} before it takes effect, "
@@ -471,7 +476,7 @@ def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Vers
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
         hint = "effective dates only go forward: set a later date in statement.toml" + (
-            _withdraw_draft_hint(last.date) if day < last.date else ""
+            _withdraw_draft_hint(last.date) if day < last.date and last.date > date.today() else ""
         )
         raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
     if day in walk.gone:

@@ -446,6 +446,19 @@ def test_a_withdrawal_that_changes_the_restored_text_needs_the_editorial_mark(re
     assert "but keeps the date 2021-02-23" in result.stderr
 
 
+def test_a_withdrawal_may_go_back_to_a_new_date_between(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    repo.new_version("2026-12-20", "Eerder ingevoerd.", "Brought forward.")
+    repo.commit(f"Sooner\n\nWithdrawn: {WHY}", "2026-12-10T10:00:00+01:00")
+    assert build_for(repo, "2026-12-15").exit_code == 0
+    assert [(v["date"], v["upcoming"]) for v in index(repo)["versions"]] == [
+        ("2021-02-23", False),
+        ("2026-12-20", True),
+    ]
+    assert RETENTION_EN_NEW in page(repo, "en/2026-12-20/index.html")
+    assert [w["date"] for w in index(repo)["withdrawn"]] == ["2027-01-01"]
+
+
 def test_a_withdrawn_date_is_not_used_again(repo) -> None:
     new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
     withdraw(repo, "2026-12-10T10:00:00+01:00")
