@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +26,7 @@ class SourceFiles:
     """statement/ as one revision has it: `blobs` from a commit, or None for the working tree."""
 
     folder: Path
-    blobs: dict[str, bytes] | None = field(default=None, compare=False)
+    blobs: Mapping[str, bytes] | None = field(default=None, compare=False)
     commit: str | None = None  # the short hash, named in messages
 
     def path(self, name: str) -> Path:
@@ -34,6 +35,10 @@ class SourceFiles:
 
     def text(self, name: str, what: str) -> str:
         return decode(self._bytes(name, what), self.path(name))
+
+    def data(self, name: str, what: str) -> bytes:
+        """The file's bytes, as text() reads them: not read at all if too large."""
+        return self._bytes(name, what)
 
     def exists(self, name: str) -> bool:
         return name in self.blobs if self.blobs is not None else (self.folder / name).is_file()
@@ -96,7 +101,7 @@ PRINTABLE_BYTES = bytes(sorted(set(range(0x20, 0x7F)) | set(range(0x80, 0x100)) 
 C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-009F: a literal first byte makes the search fast
 
 
-def _may_be_unprintable(data: bytes) -> bool:
+def may_be_unprintable(data: bytes) -> bool:
     """False when the bytes hold no unprintable character, found in C at a few bytes a
     nanosecond: searching the decoded text was a tenth of the time a long history takes to read."""
     if data.translate(None, PRINTABLE_BYTES):
@@ -122,7 +127,7 @@ def decode(data: bytes, path: Path) -> str:
         raise StatementError(path, line, "this file is not UTF-8 text", hint) from None
     if "\r" in text:  # most texts have no CR: two copies of each saved (a long history has many)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _may_be_unprintable(data) and (found := UNPRINTABLE.search(text)):
+    if may_be_unprintable(data) and (found := UNPRINTABLE.search(text)):
         hint = "delete it: it is invisible in most editors (it often comes with a copy and paste)"
         message = f"this file holds the unprintable character U+{ord(found.group()):04X}"
         raise StatementError(path, line_of(text, found.start()), message, hint)

@@ -64,8 +64,9 @@ class History:
     shallow: bool
     dirty: bool  # uncommitted changes under statement/
 
-    def files(self, revision: Revision) -> dict[str, bytes]:
-        return {name: self.contents[blob] for name, blob in revision.blobs}
+    def files(self, revision: Revision) -> Mapping[str, bytes]:
+        """The revision's files by name, each read when it is asked for (see Blobs)."""
+        return _Files(self.contents, dict(revision.blobs))
 
     def without_texts(self) -> History:
         """The history once its versions are read: the files' bytes, most of its memory, let go."""
@@ -194,9 +195,31 @@ def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
     return state
 
 
+@dataclass(frozen=True)
+class _Files(Mapping[str, bytes]):
+    contents: Mapping[str, bytes]
+    blobs: dict[str, str]  # file name -> blob id
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.contents[self.blobs[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+
+# Read for every commit before any text is: the dates come first, from the settings.
+DATED_FIRST = ("statement.toml", "corrections")
+
+
 def _contents(repo: Repository, revisions: tuple[Revision, ...], root: Path) -> Blobs:
-    """Every blob the revisions name, in the order the versions are read."""
-    blobs = list(dict.fromkeys(blob for revision in revisions for _, blob in revision.blobs))
+    """Every blob the revisions name, in the order the versions are read: the settings of every
+    commit, then each commit's texts."""
+    named = [(name, blob) for revision in revisions for name, blob in revision.blobs]
+    first = [blob for name, blob in named if name in DATED_FIRST]
+    blobs = list(dict.fromkeys([*first, *(blob for _, blob in named)]))
     return Blobs(repo.git_dir, blobs, functools.partial(unreadable, root))
 
 

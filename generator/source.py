@@ -7,6 +7,7 @@ images and links with unsafe schemes are refused, never passed through.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import functools
 import hashlib
@@ -29,7 +30,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from . import dates
 from .blame import changed_last
 from .errors import StatementError, flatten, raise_all, stage
-from .files import SourceFiles, read_text
+from .files import SourceFiles, decode, may_be_unprintable, read_text, unprintable
 from .model import INTRO, Section, Settings, Statement, Translation
 
 FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # CommonMark's fences: up to 3 spaces in
@@ -73,31 +74,70 @@ def statement_from(source: SourceFiles, settings: Settings, cache: dict | None =
     cache = _read_before(source.path("")) if cache is None else cache
     for language in settings.languages:
         try:
-            name = f"{language.code}.md"
-            text = source.text(name, f"the {language.code} text {name}")
-            # the text's digest, not the text: a cache over a long history would keep every text
-            key = (
-                hashlib.sha256(text.encode()).digest(),
-                language.code,
-                settings.facts,
-                settings.publishers,
-                settings.effective,
-            )
-            key += (settings.languages,)
-            path = source.path(name)
-            if key not in cache:
-                found = _translation(text, path, language.code, settings, cache)
-                errors.extend(found[1])
-                cache.update({} if found[1] else {key: found[0]})
-                translations.append(found[0])
-            else:  # read in another commit, it is named as this commit's file
-                translations.append(_named(cache[key], path))
+            translations.append(_translation_in(source, language.code, settings, cache, errors))
         except* StatementError as group:
             errors.extend(flatten(group))
     # sections compared even when a text has other mistakes: every kind of problem in one run
     errors.extend(_mismatched_sections(translations, settings.source_language, errors))
     raise_all(errors)
     return Statement(settings, tuple(translations))
+
+
+CUT_OTHERWISE = (b"\r", b"```", b"~~~", b"]:")  # CR line ends, fenced code, link definitions
+
+
+def _translation_in(
+    source: SourceFiles, lang: str, settings: Settings, cache: dict, errors: list
+) -> Translation:
+    """One language's text of the revision, its problems added to errors; a text read in another
+    commit, with the same settings, is not read again."""
+    name = f"{lang}.md"
+    data, path = source.data(name, f"the {lang} text {name}"), source.path(name)
+    # the bytes' digest, not the text: a cache over a long history would keep every text
+    key = (hashlib.sha256(data).digest(), lang, settings.facts, settings.publishers)
+    key += (settings.effective, settings.languages)
+    if key in cache:  # read in another commit, it is named as this commit's file
+        return _named(cache[key], path)
+    translation, problems = _translation(_stretches(data, path, cache), path, lang, settings, cache)
+    errors.extend(problems)
+    cache.update({} if problems else {key: translation})
+    return translation
+
+
+def _stretches(data: bytes, path: Path, cache: dict) -> list[tuple[int, str]]:
+    """The file's text cut as _chunks cuts it. The bytes are cut, and each stretch decoded once
+    in the cache's life: a long history's texts differ in a section or two, and decoding and
+    cutting every text whole was most of the time it took to read them. A text cut otherwise
+    (fenced code, link definitions, CR line ends, a byte-order mark), or whose stretch does not
+    decode, is decoded whole, so that a problem is said on its line in the file."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _chunks(decode(data, path))
+    pieces, line, before = [], 0, 0
+    for start in _heading_starts(data):
+        pieces.append((line, data[before:start]))
+        line, before = line + data.count(b"\n", before, start), start
+    pieces.append((line, data[before:] + b"\n"))
+    stretches = [(line, _decoded(piece, cache)) for line, piece in pieces]
+    if any(text is None for _, text in stretches):
+        return _chunks(decode(data, path))
+    return stretches
+
+
+def _decoded(piece: bytes, cache: dict) -> str | None:
+    """A stretch of UTF-8 as text; None if it is not UTF-8, holds an unprintable character, or
+    has what makes a text be cut otherwise. None of those marks can span two stretches (each
+    starts at `##`), so that a text none of whose stretches has one has none."""
+    if (text := cache.get(piece)) is None:  # the only keys of the cache that are bytes
+        if any(mark in piece for mark in CUT_OTHERWISE):
+            return None
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if may_be_unprintable(piece) and unprintable(text):
+            return None
+        cache[piece] = text
+    return text
 
 
 def _named(translation: Translation, path: Path) -> Translation:
@@ -115,21 +155,25 @@ def parse_translation(
     """One language's text. It is read a stretch at a time (the title, then each section): a
     section read before, with the same facts, is not parsed again, so that the versions of a long
     history, which mostly share their sections, cost little more than the sections they change."""
-    translation, errors = _translation(text, path, lang, settings, cache)
+    translation, errors = _translation(_chunks(text), path, lang, settings, cache)
     raise_all(errors)
     return translation
 
 
 def _translation(
-    text: str, path: Path, lang: str, settings: Settings, cache: dict | None = None
+    stretches: list[tuple[int, str]],
+    path: Path,
+    lang: str,
+    settings: Settings,
+    cache: dict | None = None,
 ) -> tuple[Translation, list[StatementError]]:
-    """The translation as far as it reads, and its problems."""
+    """The translation as far as its stretches (see _chunks) read, and its problems."""
     facts = settings.facts_in(lang) | {
         "effective": dates.long_date(settings.effective, _locale(settings, lang))
     }
     cache = _read_before(path) if cache is None else cache
     md = _markdown()
-    parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in _chunks(text)]
+    parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in stretches]
     sections = [section for part in parts for section in part.sections]
     first = parts[0]
     translation = Translation(
@@ -206,15 +250,22 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return [*pieces, (line, text[before:] + "\n")]
 
 
-def _heading_starts(text: str) -> list[int]:
+HEADING_MARKS = {
+    str: ("\n##", ("", " ", "\t", "\n")),
+    bytes: (b"\n##", (b"", b" ", b"\t", b"\n")),
+}
+
+
+def _heading_starts(text: str | bytes) -> list[int]:
     """Where the `##` headings after the first line start, in a text without fenced code: found
     with str.find, which a long history's thousands of texts need (a walk line by line, or a
     regular expression tried at every character, was most of the time it took to read them)."""
-    starts, at = [], text.find("\n##")
+    mark, ends = HEADING_MARKS[type(text)]
+    starts, at = [], text.find(mark)
     while at != -1:
-        if text[at + 3 : at + 4] in ("", " ", "\t", "\n"):  # as H2 reads a line
+        if text[at + 3 : at + 4] in ends:  # as H2 reads a line
             starts.append(at + 1)
-        at = text.find("\n##", at + 3)
+        at = text.find(mark, at + 3)
     return starts
 
 
@@ -230,9 +281,10 @@ def _chunks_by_line(text: str) -> list[tuple[int, str]]:
 def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
     used = tuple((name, facts.get(name)) for name in _facts_in(chunk))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
+    if found := cache.get((key, offset)):  # where it stood before, most often: made once
+        return found
     if key in cache:
-        if (key, offset) not in cache:  # where it stood before, most often: made once
-            cache[(key, offset)] = cache[key].moved(offset)
+        cache[(key, offset)] = cache[key].moved(offset)
         return cache[(key, offset)]
     part = _read_part(md, chunk, offset == 0, path, facts)
     if not part.errors:
@@ -687,7 +739,8 @@ def _broken_anchors(
     translation: Translation, anchors: list, targets: list[str], path: Path
 ) -> list[StatementError]:
     ids = {section.id for section in translation.parts} | set(targets)
-    known = ", ".join(sorted(section.id for section in translation.sections))
+    broken = [(anchor, line) for anchor, line in anchors if anchor not in ids]
+    known = ", ".join(sorted(section.id for section in translation.sections)) if broken else ""
     return [
         StatementError(
             path,
@@ -697,8 +750,7 @@ def _broken_anchors(
             kind="broken-link",
             about=anchor,
         )
-        for anchor, line in anchors
-        if anchor not in ids
+        for anchor, line in broken
     ]
 
 

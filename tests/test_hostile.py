@@ -719,14 +719,14 @@ def test_page_words_that_are_not_plain_text_are_refused(project: Path) -> None:
 def test_the_quick_look_at_the_bytes_misses_no_unprintable_character() -> None:
     """A text is searched for unprintable characters only when its bytes may hold one: for
     every character there is, the bytes' look says maybe wherever the search would find it."""
-    from generator.files import UNPRINTABLE, _may_be_unprintable
+    from generator.files import UNPRINTABLE, may_be_unprintable
 
     missed = [
         code
         for code in range(0x110000)
         if not 0xD800 <= code <= 0xDFFF
         and UNPRINTABLE.match(chr(code))
-        and not _may_be_unprintable(f"a{chr(code)}b".encode())
+        and not may_be_unprintable(f"a{chr(code)}b".encode())
     ]
     assert missed == []
-    assert not _may_be_unprintable("Één café, “quoted” \u2013 © 2026\n\tline".encode())
+    assert not may_be_unprintable("Één café, “quoted” \u2013 © 2026\n\tline".encode())

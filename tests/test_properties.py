@@ -5,6 +5,7 @@ puts every section in exactly one of added, removed, changed and unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import re
@@ -450,3 +451,34 @@ def test_a_text_is_cut_into_sections_as_a_walk_line_by_line_cuts_it(lines, ends)
     whole = [(0, text if text.endswith("\n") else text + "\n")]
     assert _chunks(text) == (whole if defines else _chunks_by_line(text))
     event("one stretch" if len(_chunks(text)) == 1 else "cut")
+
+
+BYTE_LINES = st.sampled_from(
+    [b"## A {#a}", b"##", b"text", b"", b"```", b"~~~", b"[a]: https://x", b"caf\xc3\xa9 \xe2\x80\x9c",
+     b"bad \xff byte", b"bell \x07", b"c1 \xc2\x85", b"cr\r", b"\xef\xbb\xbf# BOM", b"x ## y"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(BYTE_LINES, max_size=10), st.lists(BYTE_LINES, max_size=10), st.booleans())
+def test_a_file_cut_as_bytes_is_the_text_cut_whole(before, lines, ends) -> None:
+    """Cutting the bytes and decoding each stretch once gives the stretches of the decoded text
+    cut whole, or the same problem on the same line; with a cache shared by earlier texts too."""
+    from generator.files import decode
+    from generator.source import _chunks, _stretches
+
+    data = b"\n".join(lines) + (b"\n" if ends else b"")
+    path, shared = FOLDER / "nl.md", {}
+    with contextlib.suppress(StatementError):  # an earlier commit's text, read before
+        _stretches(b"\n".join(before) + b"\n", path, shared)
+    try:
+        expected = _chunks(decode(data, path))
+    except StatementError as error:
+        with pytest.raises(StatementError) as caught:
+            _stretches(data, path, shared)
+        assert (caught.value.line, caught.value.message) == (error.line, error.message)
+        event("refused")
+        return
+    assert _stretches(data, path, shared) == expected
+    assert _stretches(data, path, shared) == expected  # its stretches now from the cache
+    event("cut")
