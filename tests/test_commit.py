@@ -167,6 +167,11 @@ def test_an_announced_version_is_withdrawn_before_its_day(repo) -> None:
     assert built.exit_code == 0, built.stderr  # the build's date guard reads the trailer
     assert not (repo.root / "site/nl/2099-03-01").exists()
     assert "announced by mistake" in (repo.root / "site/nl/changelog/index.html").read_text()
+    repo.new_version("2099-03-01", "Opnieuw.", "Again.")
+    assert refused(repo, "--version", "--far-ahead").startswith(
+        "statement/statement.toml:5: the version of 2099-03-01 was withdrawn: its date is not "
+        "used again\n"
+    )
 
 
 def test_a_version_in_force_or_none_at_all_is_not_withdrawn(repo) -> None:
