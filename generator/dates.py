@@ -21,4 +21,10 @@ def is_known_locale(name: str) -> bool:
 def long_date(day: datetime.date, locale: str) -> str:
     """23 februari 2021 (nl_NL), 23 February 2021 (en_GB); worked out once for each day and
     language (every revision of a long history dates its text)."""
-    return format_date(day, format="long", locale=locale)
+    return format_date(day, format="long", locale=_parsed(locale))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(locale: str) -> Locale:
+    """The locale, parsed once: babel parses a name, and loads its data, on every call given one."""
+    return Locale.parse(locale)

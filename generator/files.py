@@ -7,6 +7,7 @@ SourceFiles hides which, so that the readers read both the same way.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -40,6 +41,12 @@ class SourceFiles:
         """The file's bytes, as text() reads them: not read at all if too large."""
         return self._bytes(name, what)
 
+    def digest(self, name: str, data: bytes) -> bytes:
+        """A name for the file's bytes: a commit's blob id, which git has worked out already,
+        or their SHA-256."""
+        blob = getattr(self.blobs, "ids", {}).get(name)
+        return blob.encode() if blob else hashlib.sha256(data).digest()
+
     def exists(self, name: str) -> bool:
         return name in self.blobs if self.blobs is not None else (self.folder / name).is_file()
 
@@ -47,9 +54,9 @@ class SourceFiles:
         try:
             if self.blobs is not None:
                 blob = self.blobs[name]
-                return _limited(blob, getattr(blob, "size", len(blob)), self.path(name))
+                return _limited(blob, getattr(blob, "size", len(blob)), self, name)
             with (self.folder / name).open("rb") as file:
-                return _limited(file, os.fstat(file.fileno()).st_size, self.path(name))
+                return _limited(file, os.fstat(file.fileno()).st_size, self, name)
         except (FileNotFoundError, KeyError):
             raise StatementError(
                 self.path(name), None, f"{what} is missing", f"create {name}"
@@ -77,9 +84,10 @@ class Unread(bytes):
         return unread
 
 
-def _limited(data: bytes | BinaryIO, size: int, path: Path) -> bytes:
+def _limited(data: bytes | BinaryIO, size: int, source: SourceFiles, name: str) -> bytes:
     """The bytes of a file (or the file's bytes, read only now), if it is not too large to read."""
     if size > MAX_FILE_BYTES:
+        path = source.path(name)
         message = f"this file is too large to read: {size:,} bytes, more than {MAX_FILE_BYTES:,}"
         hint = "a statement's text is far smaller: check that this is the file you meant"
         raise StatementError(path, None, message, hint)

@@ -198,16 +198,16 @@ def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:
 @dataclass(frozen=True)
 class _Files(Mapping[str, bytes]):
     contents: Mapping[str, bytes]
-    blobs: dict[str, str]  # file name -> blob id
+    ids: dict[str, str]  # file name -> blob id: the bytes' SHA-1, as git worked it out
 
     def __getitem__(self, name: str) -> bytes:
-        return self.contents[self.blobs[name]]
+        return self.contents[self.ids[name]]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.blobs)
+        return iter(self.ids)
 
     def __len__(self) -> int:
-        return len(self.blobs)
+        return len(self.ids)
 
 
 # Read for every commit before any text is: the dates come first, from the settings.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import difflib
 import functools
-import hashlib
 import itertools
 import re
 import unicodedata
@@ -94,7 +93,7 @@ def _translation_in(
     name = f"{lang}.md"
     data, path = source.data(name, f"the {lang} text {name}"), source.path(name)
     # the bytes' digest, not the text: a cache over a long history would keep every text
-    key = (hashlib.sha256(data).digest(), lang, settings.facts, settings.publishers)
+    key = (source.digest(name, data), lang, settings.facts, settings.publishers)
     key += (settings.effective, settings.languages)
     if key in cache:  # read in another commit, it is named as this commit's file
         return _named(cache[key], path)
@@ -168,10 +167,8 @@ def _translation(
     cache: dict | None = None,
 ) -> tuple[Translation, list[StatementError]]:
     """The translation as far as its stretches (see _chunks) read, and its problems."""
-    facts = settings.facts_in(lang) | {
-        "effective": dates.long_date(settings.effective, _locale(settings, lang))
-    }
     cache = _read_before(path) if cache is None else cache
+    facts = _facts(settings, lang, cache)
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in stretches]
     sections = [section for part in parts for section in part.sections]
@@ -318,6 +315,23 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
     grown = env.get("grown", 0)
     title_line = lead[0].map[0] + 1 if first and lead and lead[0].map else 1
     return _Part(title, sections, anchors, tuple(env["errors"]), intro, targets, grown, title_line)
+
+
+def _facts(settings: Settings, lang: str, cache: dict) -> dict[str, str]:
+    """What {{…}} stands for in the language's text, worked out once for each settings' facts:
+    the commits of a long history mostly share them. The dict is only read, never changed."""
+    key = (
+        "facts",
+        lang,
+        settings.facts,
+        settings.publishers,
+        settings.effective,
+        settings.languages,
+    )
+    if (facts := cache.get(key)) is None:
+        effective = dates.long_date(settings.effective, _locale(settings, lang))
+        facts = cache[key] = settings.facts_in(lang) | {"effective": effective}
+    return facts
 
 
 def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
