@@ -193,6 +193,8 @@ class _Walk:
         self.changing: dict[str, tuple] = {}  # the commits that changed what a version says: the
         # languages whose pages they changed, () for every one
         self.gone: dict[date, Withdrawal] = {}  # the versions withdrawn before their day
+        self.gone_at: dict[str, frozenset[date]] = {}  # per revision: the withdrawn dates it
+        # descends from (a branch made before a withdrawal still carries its date, rightly)
         self.carrier: dict[date, Revised] = {}  # the last revision so far carrying each date
         for index, r in enumerate(self.good):
             self._check(index, r)
@@ -215,10 +217,14 @@ class _Walk:
         """Whether the commit withdraws upcoming versions; a date that goes back otherwise is
         an error."""
         seens = [self.seen[b.revision.commit] for b in bases]
-        seen = seens[0] if len(seens) == 1 else frozenset().union(*seens).difference(self.gone)
-        withdrawing = bool(r.revision.withdrawn) and self._withdraw(r, seen)
-        seen = seen.difference(self.gone) if withdrawing else seen
-        if r.day in self.gone and not withdrawing:
+        gone = _gone(self.gone_at, bases)
+        seen = seens[0] if len(seens) == 1 else frozenset().union(*seens).difference(gone)
+        withdrawn = self._withdraw(r, seen) if r.revision.withdrawn else frozenset()
+        withdrawing = bool(withdrawn)
+        if withdrawing:
+            seen, gone = seen.difference(withdrawn), gone.union(withdrawn)
+        self.gone_at[r.revision.commit] = gone
+        if r.day in gone and not withdrawing:
             who = f"commit {r.revision.short}"
             self.errors.append(_reused_error(r.source, who, r.day, self.gone[r.day]))
         # shared, not copied, while the date stays: a copy per commit grew with the history
@@ -247,15 +253,15 @@ class _Walk:
         line = setting_line(r.source, "effective")
         self.errors.append(StatementError(r.source.path("statement.toml"), line, message, hint))
 
-    def _withdraw(self, r: Revised, seen: frozenset[date]) -> bool:
-        """Whether the commit withdraws the versions dated after its own date: its `Withdrawn:`
-        trailer asks, and every one of them was still upcoming when it was made."""
+    def _withdraw(self, r: Revised, seen: frozenset[date]) -> frozenset[date]:
+        """The dates of the versions the commit withdraws, those after its own date, when its
+        `Withdrawn:` trailer asks and every one of them was still upcoming when it was made."""
         dropped = _after(seen, r.day)
         if not withdrawable(dropped, r.revision.committed):
-            return False
+            return frozenset()
         made = withdrawals(dropped, r.revision.commit, r.revision.committed, r.revision.withdrawn)
         self.gone |= {withdrawal.date: withdrawal for withdrawal in made}
-        return True
+        return dropped
 
     def _follow(
         self, index: int, r: Revised, bases: list[Revised], changed: list, editorial: bool
@@ -308,6 +314,12 @@ class _Walk:
             for day in lost
         ]
         return tuple(notes)
+
+
+def _gone(gone_at: dict[str, frozenset[date]], bases: list[Revised]) -> frozenset[date]:
+    """The withdrawn dates a revision descends from: shared, not copied, from a single parent."""
+    gones = [gone_at[base.revision.commit] for base in bases]
+    return gones[0] if len(gones) == 1 else frozenset().union(*gones)
 
 
 def _after(seen: frozenset[date], day: date) -> frozenset[date]:

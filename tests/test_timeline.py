@@ -459,6 +459,22 @@ def test_a_withdrawal_may_go_back_to_a_new_date_between(repo) -> None:
     assert [w["date"] for w in index(repo)["withdrawn"]] == ["2027-01-01"]
 
 
+def test_a_branch_made_before_the_withdrawal_merges_in(repo) -> None:
+    """Its commits carry the withdrawn date, rightly: they were made while it was announced."""
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    repo.git("checkout", "-q", "-b", "editor")
+    repo.edit("en.md", "We process personal data in", "We process personal data in many and")
+    repo.commit("Which\n\nEditorial: better English", "2026-12-01T10:00:00+01:00")
+    repo.git("checkout", "-q", "main")
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    repo.git("merge", "-q", "-m", "Merge\n\nEditorial: better English", "editor")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 0, result.stderr
+    assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23"]
+    current = page(repo, "en/index.html")
+    assert "personal data in many and various" in current and RETENTION_EN in current
+
+
 def test_a_withdrawn_date_is_not_used_again(repo) -> None:
     new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
     withdraw(repo, "2026-12-10T10:00:00+01:00")
