@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date
 
 
+@functools.lru_cache(maxsize=256)  # asked by every commit's settings
 def is_known_locale(name: str) -> bool:
     try:
         Locale.parse(name)

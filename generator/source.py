@@ -215,6 +215,12 @@ class _Part:
     grown: int = 0  # the characters its facts added
     title_line: int = 1  # the title's line, in the stretch that has the title
 
+    @functools.cached_property  # once for each part read: a long history's texts share them
+    def size(self) -> int:
+        """The characters its sections show."""
+        shown = (*self.sections, *([self.intro] if self.intro else []))
+        return sum(len(section.html) + len(section.heading) for section in shown)
+
     def moved(self, offset: int) -> _Part:
         return _Part(
             self.title,
@@ -276,6 +282,18 @@ def _chunks_by_line(text: str) -> list[tuple[int, str]]:
 
 
 def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
+    # the same stretch with the very same facts (_facts keeps one dict per settings, in this
+    # cache, so its id is not reused while the cache lives): most of a long history's stretches
+    quick = (chunk, offset, id(facts))
+    if (found := cache.get(quick)) is None:
+        found = _part_with(md, chunk, offset, path, facts, cache)
+        cache.update({} if found.errors else {quick: found})
+    return found
+
+
+def _part_with(
+    md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict
+) -> _Part:
     used = tuple((name, facts.get(name)) for name in _facts_in(chunk))
     key = ("part", chunk, offset == 0, used)  # only the facts it uses: the date is in one section
     if found := cache.get((key, offset)):  # where it stood before, most often: made once
@@ -335,8 +353,7 @@ def _facts(settings: Settings, lang: str, cache: dict) -> dict[str, str]:
 
 
 def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
-    shown = [s for p in parts for s in (*p.sections, *([p.intro] if p.intro else []))]
-    size = sum(len(section.html) + len(section.heading) for section in shown)
+    size = sum(part.size for part in parts)
     if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
         return []
     message = f"the text makes a page of more than {MAX_PAGE:,} characters"

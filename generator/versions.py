@@ -407,6 +407,9 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
     none of them said is new."""
     if not bases:
         return sorted(r.says)
+    if len(bases) == 1:  # most commits: one parent
+        said = bases[0].says
+        return sorted(k for k in said.keys() | r.says.keys() if said.get(k) != r.says.get(k))
     keys = set(r.says).union(*(b.says for b in bases))
     return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
 
