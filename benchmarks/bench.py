@@ -30,7 +30,7 @@ from harness import fmt_s, log, pdf_counts, to_json  # noqa: E402
 from histories import measure_history  # noqa: E402
 from limits import measure_limits  # noqa: E402
 from peer_stack import setup_peer  # noqa: E402
-from project import REPO  # noqa: E402
+from project import REPO, compile_program  # noqa: E402
 from report import machine, write_results  # noqa: E402
 from targets import evaluate  # noqa: E402
 
@@ -57,6 +57,7 @@ def main() -> None:
     sizes = (100, 300) if args.quick else (100, 1000, 5000)
     data: dict = {"date": dt.date.today().isoformat(), "machine": machine()}
     data["setup"] = setup_peer()
+    compile_program()
     with tempfile.TemporaryDirectory(prefix="statement-bench-") as scratch:
         work = Path(scratch)
         data["ems"], data["peer"] = measure_ems(work, runs, data["setup"])

@@ -1,4 +1,5 @@
-"""The command line. The one place where a StatementError becomes a message and exit status 1."""
+"""The command line. The one place where a StatementError becomes a message and exit status 1
+(with building.py, which says build's, for this and for entry.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import command, fingerprint
+from . import building, command, fingerprint
 from .errors import StatementError, flatten
 
 if TYPE_CHECKING:
@@ -105,24 +106,7 @@ def build(
         "today": _day(today),
         "reuse": reuse,
     }
-    cache = cache or root / fingerprint.CACHE
-    inputs, said = fingerprint.said_unchanged(root, out, cache, options)
-    if said:
-        click.echo("\n".join(said))
-        return
-    from .build import build as build_site
-
-    try:
-        site = build_site(root, out, cache=cache, **options)
-    except* StatementError as group:
-        _report(flatten(group), root)
-        sys.exit(1)
-    for note in site.notes:
-        click.echo(note)
-    click.echo(f"Built {len(site.files)} files into {_shown(out, root)}")
-    hashes = ((path, fingerprint.hash_of(data)) for path, data in site.files)
-    lasting = (note for note in site.notes if not note.startswith("PDFs:"))  # true next time too
-    fingerprint.record(inputs, out, cache, hashes, lasting)
+    building.build_command(root, out, cache or root / fingerprint.CACHE, options)
 
 
 ROOT = click.option(
@@ -183,7 +167,9 @@ def check(
     from .check import as_json, as_text, examine
 
     report = examine(root, cache, _day(today)).report
-    click.echo(as_json(report, root) if output == "json" else _safe(as_text(report, root, verbose)))
+    click.echo(
+        as_json(report, root) if output == "json" else building.safe(as_text(report, root, verbose))
+    )
     sys.exit(1 if report.to_fix else 0)
 
 
@@ -200,7 +186,7 @@ def _suggest(root: Path, write: bool, output: str) -> None:
     if output == "json":
         click.echo(suggestions_json(statement, found, root))
     else:
-        click.echo(_safe("\n".join(suggestion_lines(statement, found, root))))
+        click.echo(building.safe("\n".join(suggestion_lines(statement, found, root))))
     aside = output == "json"  # the JSON alone on stdout, for a script to read
     if write and found:
         changed = write_suggestions(statement, found)
@@ -477,41 +463,9 @@ def _coloured(line: str) -> str:
 
 
 def _stop(errors: list[StatementError], root: Path, outcome: str) -> None:
-    unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
-    for key in sorted(unique):
-        error = unique[key]
-        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
-    click.echo(f"{outcome}: {len(unique)} problem(s) to fix.", err=True)
+    building.report(errors, root, outcome)
     sys.exit(1)
 
 
-def _report(errors: list[StatementError], root: Path) -> None:
-    unique = {(str(e.path), e.line or 0, e.message): e for e in errors}
-    errors = [unique[key] for key in sorted(unique)]
-    for error in errors:
-        click.echo(_safe(f"{_where(error, root)}{error.message}\n    fix: {error.hint}"), err=True)
-    click.echo(f"The site was not changed: {len(errors)} problem(s) to fix.", err=True)
-
-
-# Control characters but tab and line end: an escape sequence in an editor's text (a reason in
-# [accepted_gaps], a quoted TOML key) would clear the terminal, hide text or retitle the window.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _safe(text: str) -> str:
-    """Text as the terminal may show it: each control character written as its code, \\x1b."""
-    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
-
-
 def _echo_safely(text: str = "", **options) -> None:
-    click.echo(_safe(text), **options)
-
-
-def _where(error: StatementError, root: Path) -> str:
-    where = error.where(root)  # the project itself, for a problem of no one file: said by none
-    return "" if where == "." else f"{where}: "
-
-
-def _shown(path: Path, root: Path) -> str:
-    path = path.resolve()
-    return f"{path.relative_to(root)}/" if path.is_relative_to(root) else f"{path}/"
+    click.echo(building.safe(text), **options)

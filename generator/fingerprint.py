@@ -15,6 +15,7 @@ build's options, and the build day (see _clock).
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
@@ -22,7 +23,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import defaults
@@ -33,12 +33,10 @@ PROGRAM = Path(__file__).resolve().parent
 QUARTER_HOUR = 15 * 60
 
 
-@dataclass(frozen=True)
-class Kept:
-    """The site on disk, found to be the one the build would write."""
-
-    files: int
-    notes: tuple[str, ...]
+# The site on disk, found to be the one the build would write: how many files, and the notes its
+# build said. A named tuple, not a dataclass: the dataclasses module loads inspect (and ast, dis,
+# tokenize), which would cost a no-change rebuild about as long as taking the fingerprint.
+Kept = collections.namedtuple("Kept", ["files", "notes"])
 
 
 def inputs(root: Path, options: Mapping[str, object]) -> str:

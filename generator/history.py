@@ -94,11 +94,27 @@ def read_history(root: Path) -> History | None:
     if repo is None:
         return None
     folder = (root.resolve() / "statement").relative_to(repo.top).as_posix() + "/"
-    has_head = _git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)) != b""
-    revisions = _revisions(repo, folder) if has_head else ()
-    contents = _contents(repo, revisions, root)
-    dirty = bool(repo.run("status", "--porcelain", "--untracked-files=all", "--", folder))
+    status = _started(repo.top, "status", "--porcelain", "--untracked-files=all", "--", folder)
+    with status:  # waited for, however the reading ends
+        has_head = _git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)) != b""
+        revisions = _revisions(repo, folder) if has_head else ()
+        contents = _contents(repo, revisions, root)
+        dirty = bool(_finished(status))
     return History(revisions, contents, repo.shallow, dirty)
+
+
+def _started(where: Path, *args: str) -> subprocess.Popen:
+    """A git command started, to run beside the others (`git status` walks the working tree)."""
+    return subprocess.Popen(
+        ["git", *args], cwd=where, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def _finished(started: subprocess.Popen) -> bytes:
+    out, error = started.communicate()
+    if started.returncode:
+        raise GitFailed(started.args, error)
+    return out
 
 
 def _repository(root: Path) -> Repository | None:

@@ -16,13 +16,14 @@ from pathlib import Path
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from jinja2 import nodes
+from jinja2.ext import extract_from_ast
 from markupsafe import Markup, escape
 
-from . import defaults
+from . import defaults, jinja
 from .errors import StatementError, gather, raise_all, stage
 from .files import unprintable
 
-_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 # A translation is text: the only HTML in it is the message's own tags, the only % signs its
 # placeholders (Jinja fills them in) and %%. The templates' words are trusted; a catalog's are not.
 TAG = re.compile(r"<[^<>]*>")
@@ -32,10 +33,6 @@ PO_LINE = re.compile(
     r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?'
 )
 FILE_WORD = re.compile(r"[\w-]{1,60}")  # in a file name: no slash, dot, space or %, not long
-TEMPLATE_EXTRACTION = (
-    [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")],
-    {"**.html": _OPTIONS, "**.xml": _OPTIONS},
-)
 
 
 def catalog_path(locales: Path, lang: str) -> Path:
@@ -45,24 +42,23 @@ def catalog_path(locales: Path, lang: str) -> Path:
 def template_messages(templates: Path | Sequence[Path]) -> tuple[str, ...]:
     """Every message the templates ask to translate, in a stable order (of several folders,
     only the templates in use: the first folder's of each name)."""
-    paths = [p for p in defaults.files(templates, "**/*").values() if p.suffix in EXTRACTED]
-    return _messages(tuple((path.suffix, path.read_bytes()) for path in paths))
-
-
-EXTRACTED = (".html", ".xml")
-
-
-@functools.lru_cache(maxsize=16)
-def _messages(templates: tuple[tuple[str, bytes], ...]) -> tuple[str, ...]:
-    """The messages of these templates (each its kind and its text): extracted once in a
-    process while they stay the same, not on every save the preview rebuilds after."""
-    method_map, options_map = TEMPLATE_EXTRACTION
-    found = set()
-    for suffix, text in templates:
-        method = next(m for pattern, m in method_map if suffix == pattern[2:])
-        options = options_map[f"**{suffix}"]
-        found |= {m[1] for m in extract(method, io.BytesIO(text), options=options)}
+    found = set().union(*map(_messages, jinja.parsed(templates).values()))
     return tuple(sorted(message for message in found if isinstance(message, str)))
+
+
+@functools.lru_cache(maxsize=64)
+def _messages(tree: nodes.Template) -> frozenset:
+    """The messages of one parsed template, as babel's extract() picks them by keyword. Once
+    for each tree: the preview builds again on every save, with the same trees of the
+    templates that did not change."""
+    return frozenset(m[1] for m in extract(functools.partial(_in_tree, tree), io.BytesIO()))
+
+
+def _in_tree(tree: nodes.Template, fileobj, keywords, comment_tags, options):
+    """jinja2.ext.babel_extract, for a template parsed already, and without the translators'
+    comments (found in a second pass over its tokens), which no catalog here reads."""
+    for line, function, message in extract_from_ast(tree, tuple(keywords)):
+        yield line, function, message, []
 
 
 def load_translations(

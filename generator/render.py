@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
-from jinja2.bccache import Bucket
+from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, defaults, timeline
+from . import dates, defaults, jinja, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
@@ -109,42 +108,13 @@ class Announced:
     comparison_href: str
 
 
-class _Compiled(BytecodeCache):
-    """Each template compiled once in a process, not on every build: the preview rebuilds on
-    every save. Jinja checks the code against its source's hash, so an edited template is
-    compiled again."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if (code := self.code.get(bucket.key)) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = _Compiled()
-
-
 def environment(
     templates: Path | Sequence[Path], catalogs: dict[str, gettext.GNUTranslations]
 ) -> Environment:
     """One environment for every language: each template is compiled once, and its words are
     translated by the catalog of the language being rendered (the context's `lang`). Of several
     template folders, the first that has a template of the name gives it."""
-    env = Environment(
-        loader=FileSystemLoader(defaults.as_folders(templates)),
-        bytecode_cache=COMPILED,
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.policies["ext.i18n.trimmed"] = True
+    env = jinja.environment(templates)
 
     @pass_context
     def translate(context: Context, message: str) -> str:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, edit
 
 from generator.command import LAUNCHER, typed_as
 
@@ -93,3 +93,14 @@ def test_the_installed_statement_hints_say_statement(project: Path) -> None:
     assert "fix: choose a later date: .venv/bin/statement release --date 2021-02-24\n" in (
         done.stderr
     )
+
+
+def test_a_plain_build_names_the_command_as_typed(project: Path) -> None:
+    """A build with only its own options runs without click (entry.py): its notes still name
+    the command the editor typed."""
+    text = project / "statement" / "en.md"
+    heading = next(line for line in text.read_text("utf-8").splitlines() if line.startswith("## "))
+    edit(text, f"{heading}\n", f"{heading}\n\nFILL IN the name.\n")
+    done = typed("bin/statement build --no-pdf", project, terminal())
+    assert done.returncode == 0, done.stderr
+    assert "; bin/statement check lists them, and a release build refuses them.\n" in done.stdout

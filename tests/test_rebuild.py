@@ -3,6 +3,8 @@ and any change of an input, or of the site on disk, makes it build again."""
 
 from __future__ import annotations
 
+import datetime
+import os
 import shutil
 import subprocess
 import sys
@@ -31,9 +33,9 @@ print("loaded:", *sorted(name for name in {heavy} if name in sys.modules))
 """
 
 
-def fresh_process(repo: StatementRepo, cache: Path) -> str:
+def fresh_process(repo: StatementRepo, cache: Path, heavy: tuple[str, ...] = HEAVY) -> str:
     args = ["build", "--root", str(repo.root), "--cache", str(cache), "--no-pdf"]
-    script = SCRIPT.format(heavy=HEAVY)
+    script = SCRIPT.format(heavy=heavy)
     done = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
     )
@@ -63,6 +65,34 @@ def test_a_rebuild_with_no_change_loads_no_renderer_and_keeps_the_site(
     assert SKIPPED in again
     assert again.splitlines()[-1] == "loaded:"  # no renderer, not even click
     assert site_files(repo.root / "site") == before
+
+
+def test_a_cold_build_without_pdfs_loads_only_what_it_renders_with(
+    repo: StatementRepo, tmp_path: Path
+) -> None:
+    """The statement command builds without click, and without what only other commands or
+    the PDFs use: WeasyPrint, the importer's mammoth, markdownify and yaml, check's stemmer,
+    the preview's mkdocs."""
+    others = ("click", "weasyprint", "mammoth", "markdownify", "yaml", "snowballstemmer", "mkdocs")
+    done = fresh_process(repo, tmp_path / "cache", ("babel", "jinja2", "markdown_it", *others))
+    assert BUILT in done
+    assert done.splitlines()[-1] == "loaded: babel jinja2 markdown_it"
+
+
+def test_a_plain_build_whose_reader_is_gone_exits_1_without_a_traceback(
+    repo: StatementRepo, tmp_path: Path
+) -> None:
+    """`statement build | head`, the head gone before the build says what it did: as click
+    has its commands do."""
+    read, write = os.pipe()
+    os.close(read)
+    args = ["build", "--root", str(repo.root), "--cache", str(tmp_path / "cache"), "--no-pdf"]
+    program = "from generator.entry import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", program, *args], stdout=write, stderr=subprocess.PIPE, text=True
+    )
+    os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
 
 
 def test_a_cold_rebuild_of_the_same_inputs_makes_the_same_site(
@@ -185,13 +215,25 @@ def test_the_entry_answers_only_a_plain_build_and_as_cli_would(
     build(repo, cache)
     monkeypatch.setenv("STATEMENT_ROOT", str(repo.root))  # as bin/statement sets it
     plain = ["build", f"--cache={cache}", "--no-pdf"]
-    assert SKIPPED in "\n".join(entry._unchanged(plain))
-    assert SKIPPED in "\n".join(entry._unchanged(["build", "--root", str(repo.root), *plain[1:]]))
+    assert SKIPPED in "\n".join(unchanged(plain))
+    assert SKIPPED in "\n".join(unchanged(["build", "--root", str(repo.root), *plain[1:]]))
+    assert unchanged(["build", f"--cache={cache}"]) == []  # with the PDFs: another build
+    day = entry._request([*plain, "--today", "2021-2-3"])  # a day as click reads it: strptime's
+    assert day is not None and day[3]["today"] == datetime.date(2021, 2, 3)
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
     for other in (
-        ["build", f"--cache={cache}"],  # with the PDFs: another build
-        [*plain, "--today", "2021-2-3"],  # a day as click reads it, not as this does
+        [*plain, "--today", "20210203"],  # ISO's, which click refuses
         [*plain, "--help"],
         [*plain, "--root"],
+        [*plain, "--out", str(tmp_path / "a-file")],  # click.Path(file_okay=False) refuses it
+        [*plain, "--release"],
         ["check", f"--cache={cache}"],
     ):
-        assert entry._unchanged(other) == [], other
+        assert entry._request(other) is None, other
+
+
+def unchanged(args: list[str]) -> list[str]:
+    """What the entry says for the command line without building: a rebuild with nothing to do."""
+    request = entry._request(args)
+    assert request is not None, args
+    return fingerprint.said_unchanged(*request)[1]

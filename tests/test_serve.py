@@ -99,7 +99,8 @@ def test_the_preview_shows_the_statement_with_the_checks_findings(preview: Previ
     page = preview.get("/nl/")
     assert "Wij bewaren uw persoonsgegevens niet langer dan nodig" in page
     banner = page.split('<div class="preview-banner"', 1)[1].split("</div>", 1)[0]
-    assert "statement check finds 3 error(s), 2 warning(s)" in banner
+    # the preview runs as `python -m generator serve`: its banner names the command so started
+    assert "python -m generator check finds 3 error(s), 2 warning(s)" in banner
     assert ": complaint)" in banner and ": right_portability)" in banner
     assert "complain to a supervisory authority" in banner
     assert ".pdf" not in page  # the preview makes no PDF, and links to none
@@ -123,7 +124,7 @@ def test_a_broken_save_shows_its_error_and_the_next_good_save_recovers(preview) 
     assert "statement/nl.md:5: unknown fact {{kvk_nr}}" in preview.terminal()
     preview.repo.edit("nl.md", "KVK {{kvk_nr}}", "KVK {{publisher.registration.number}}")
     page = preview.until("/nl/", lambda page: "preview-failed" not in page)
-    assert "statement check finds 3 error(s)" in page
+    assert "python -m generator check finds 3 error(s)" in page
 
 
 def test_the_published_build_never_carries_the_preview(preview: Preview) -> None:
