@@ -73,7 +73,9 @@ def make_site(
     raise_all(backdated(versions))
     day = build_day(settings.timezone, today)  # read once: every page is built for one day
     shallow = bool(history and history.shallow)
-    publication = Publication(versions, _changes(versions), shallow, today=day)
+    publication = Publication(
+        versions, _changes(versions), shallow, today=day, withdrawn=read.withdrawn
+    )
     require_publisher(publication.settings, root / "statement" / "statement.toml")
     left, english = gather(  # a release refuses both: said in one run
         lambda: _placeholders_left(root, publication, release),

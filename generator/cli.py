@@ -284,6 +284,11 @@ def _warn_backdated(released: Released) -> None:
     is_flag=True,
     help="With --version: confirm a date more than a year ahead (most often a mistyped year).",
 )
+@click.option(
+    "--withdraw",
+    metavar="REASON",
+    help="Withdraw the announced versions dated after statement.toml's date, before they take effect.",
+)
 def commit_command(
     root: Path,
     reason: str | None,
@@ -291,24 +296,30 @@ def commit_command(
     message: str | None,
     backdated: str | None,
     far_ahead: bool,
+    withdraw: str | None,
 ) -> None:
-    """Commit statement/ as a typo fix (--editorial "typo") or as a new version (--version),
-    with the message the build expects; only statement/ is committed."""
-    if (reason is None) == (not new_version):
-        raise click.UsageError('say which: --editorial "REASON" (the date stays) or --version')
+    """Commit statement/ as a typo fix (--editorial "typo"), as a new version (--version), or
+    as the withdrawal of an announced one (--withdraw "reason"), with the message the build
+    expects; only statement/ is committed."""
+    if [reason is not None, new_version, withdraw is not None].count(True) != 1:
+        raise click.UsageError(
+            'say which: --editorial "REASON" (the date stays) or --version'
+            ' (or --withdraw "REASON" for an announced version)'
+        )
     if backdated is not None and not new_version:
         raise click.UsageError("--backdated goes with --version: only a new version has a date")
     root = root.resolve()
     try:
         from .commit import commit as commit_statement
 
-        done = commit_statement(root, reason, message, backdated, far_ahead)
+        done = commit_statement(root, reason, message, backdated, far_ahead, withdraw)
     except* StatementError as group:
         _stop(flatten(group), root, "Nothing was committed")
     click.echo(f"Committed {done.short}: {done.subject}")
     for trailer in done.trailer.split("\n") if done.trailer else ():
         click.echo(f"  with the trailer '{trailer}'")
     kind = "the date stays" if reason is not None else "a new version, in force from"
+    kind = "withdrawn; the date is back at" if withdraw is not None else kind
     click.echo(f"  {kind} {done.day.isoformat()}.")
 
 

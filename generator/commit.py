@@ -10,6 +10,7 @@ date that does not fit the kind of commit, is refused before anything is written
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +20,11 @@ from .command import to_type
 from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
-from .release import last_version, refuse_far_ahead
-from .timeline import BACKDATED
-from .versions import read_working_tree
+from .history import read_history
+from .model import Version, Withdrawal
+from .release import refuse_far_ahead
+from .timeline import BACKDATED, WITHDRAWN
+from .versions import Versions, read_versions, read_working_tree
 
 TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
 
@@ -40,16 +43,22 @@ def commit(
     message: str | None = None,
     backdated: str | None = None,
     far_ahead: bool = False,
+    withdraw: str | None = None,
 ) -> Committed:
     """Commit statement/: as an editorial change when there is a reason, else as a new version;
     `backdated` is the reason a new version applies from a day before today, `far_ahead`
-    confirms one dated more than a year ahead."""
+    confirms one dated more than a year ahead; `withdraw`, the reason the upcoming versions
+    dated after statement.toml's date are withdrawn."""
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
-    day, last = statement.settings.effective, last_version(root)
+    day, committed = statement.settings.effective, _committed(root)
+    last = committed.versions[-1] if committed.versions else None
     trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
-    if reason is not None:
+    if withdraw is not None:
+        dropped = [version for version in committed.versions if version.date > day]
+        subject, trailers = _withdrawal(folder, day, dropped, _one_line(withdraw, root), message)
+    elif reason is not None:
         reason = _one_line(reason, root)
         _require_same_date(folder, day, last and last.date)
         subject, trailers = (
@@ -58,6 +67,7 @@ def commit(
         )
     else:
         _require_new_date(folder, day, last and last.date, bool(trailers))
+        _require_not_withdrawn(folder, day, committed.withdrawn)
         if not far_ahead:
             confirm = to_type("commit --version --far-ahead")
             refuse_far_ahead(SourceFiles(folder), day, date.today(), confirm)
@@ -68,6 +78,44 @@ def commit(
     return Committed(
         _git(root, "rev-parse", "--short=7", "HEAD"), subject, "\n".join(trailers), day
     )
+
+
+def _committed(root: Path) -> Versions:
+    """The versions the history publishes, and those it withdrew; the working tree left out."""
+    history = read_history(root)
+    if history is None or not history.revisions:
+        return Versions((), ())
+    return read_versions(root / "statement", dataclasses.replace(history, dirty=False))
+
+
+def _withdrawal(
+    folder: Path, day: date, dropped: list[Version], reason: str, message: str | None
+) -> tuple[str, list[str]]:
+    """The subject and trailer of a commit that withdraws the `dropped` versions, dated after
+    `day`, refused unless there are such versions and none of them has taken effect."""
+    _require_upcoming(folder, day, dropped)
+    dates = ", ".join(v.date.isoformat() for v in dropped)
+    return message or f"Withdraw the version of {dates}", [f"{WITHDRAWN}: {reason}"]
+
+
+def _require_upcoming(folder: Path, day: date, dropped: list[Version]) -> None:
+    in_force = [v for v in dropped if v.date <= date.today()]
+    if dropped and not in_force:
+        return
+    if not dropped:
+        message = f"no version is dated after {day.isoformat()}: there is nothing to withdraw"
+        hint = "set effective in statement.toml back to the date of the version that is to stay in force"
+    else:
+        message = f"the version of {in_force[0].date.isoformat()} has taken effect: a version that was in force cannot be withdrawn"
+        hint = f"publish a new version that replaces it: {to_type('release --date YYYY-MM-DD')}"
+    raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
+
+
+def _require_not_withdrawn(folder: Path, day: date, withdrawn: tuple[Withdrawal, ...]) -> None:
+    if any(withdrawal.date == day for withdrawal in withdrawn):
+        message = f"the version of {day.isoformat()} was withdrawn: its date is not used again"
+        hint = "give the new version another date: the changelog and the feeds say that one was withdrawn"
+        raise StatementError(folder / SETTINGS, _effective_line(folder), message, hint)
 
 
 def _require_changes(root: Path) -> None:

@@ -28,6 +28,7 @@ RECORD, FIELD, TRAILERS = "\x1e", "\x1f", "\x1d"
 TRAILER = "%(trailers:key={},valueonly,separator=%x1d)"
 LOG_FORMAT = (
     f"%x1e%H%x1f%P%x1f%cI%x1f{TRAILER.format('Editorial')}%x1f{TRAILER.format('Backdated')}"
+    f"%x1f{TRAILER.format('Withdrawn')}"
 )
 NO_BLOB = "0" * 40
 FILE_MODES = ("100644", "100755")
@@ -45,6 +46,7 @@ class Revision:
     backdated: str = ""  # the reason in its `Backdated:` trailer, or ""
     parents: tuple[str, ...] = ()  # the nearest earlier revisions, the first parent's first
     odd: tuple[tuple[str, str], ...] = ()  # (name, what it is) of entries that are not files
+    withdrawn: str = ""  # the reason in its `Withdrawn:` trailer, or ""
 
     @property
     def short(self) -> str:
@@ -161,12 +163,12 @@ def _revisions(repo: Repository, folder: str) -> tuple[Revision, ...]:
     revisions = []
     for record in log.split(RECORD)[1:]:
         header, _, raw = record.partition("\n")
-        commit, parents, committed, editorial, backdated = header.split(FIELD)
+        commit, parents, committed, editorial, backdated, withdrawn = header.split(FIELD)
         parents = tuple(parents.split())
         state = _apply(states.get(parents[0], {}) if parents else {}, raw, folder)
         states[commit] = state
         known = tuple(parent for parent in parents if parent in states)  # none past a shallow end
-        trailers = (_first(editorial), committed, _first(backdated))
+        trailers = (_first(editorial), committed, _first(backdated), _first(withdrawn))
         revisions.append(_revision(commit, trailers, state, known))
     return tuple(revisions)
 
@@ -185,8 +187,10 @@ def _revision(commit: str, trailers: tuple, state: dict, parents: tuple[str, ...
         for name, (mode, _) in state.items()
         if mode not in FILE_MODES
     )
-    editorial, committed, backdated = trailers
-    return Revision(commit, editorial, tuple(files), committed, backdated, parents, tuple(odd))
+    editorial, committed, backdated, withdrawn = trailers
+    return Revision(
+        commit, editorial, tuple(files), committed, backdated, parents, tuple(odd), withdrawn
+    )
 
 
 def _apply(state: dict, raw: str, folder: str) -> dict[str, tuple[str, str]]:

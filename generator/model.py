@@ -176,6 +176,18 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """An announced version withdrawn before it took effect: it is no version, but people may
+    have read the announcement, so the changelog and the feeds say it was withdrawn, and why."""
+
+    date: date  # the day it was to take effect
+    commit: str  # the commit that withdrew it, with a `Withdrawn:` trailer
+    withdrawn: datetime  # when that commit was made, with the committer's offset
+    reason: str
+    announced: datetime | None = None  # when it was first committed
+
+
+@dataclass(frozen=True)
 class Change:
     """How one section differs between a version and the one before it."""
 
@@ -191,6 +203,7 @@ class Publication:
     changes: tuple[tuple[Change, ...], ...]  # per version, against the one before; () for the first
     history_incomplete: bool = False  # built from a shallow clone: older versions are missing
     today: date | None = None  # the day the site is built for; None: the newest is current
+    withdrawn: tuple[Withdrawal, ...] = ()  # announced versions withdrawn before their day
 
     @functools.cached_property
     def current(self) -> Version:

@@ -19,7 +19,7 @@ from . import dates, defaults, jinja, timeline
 from .changes import Piece, section_diff, word_diff
 from .errors import StatementError
 from .i18n import as_markup
-from .model import INTRO, Change, Page, Plan, Publication, Section, Statement, Version
+from .model import INTRO, Change, Page, Plan, Publication, Section, Statement, Version, Withdrawal
 from .plan import (
     PRINT_STYLESHEET,
     STYLESHEET,
@@ -82,6 +82,21 @@ class Entry:
     current: bool = False  # in force on the build's day
     published: str = ""  # Atom dates: when it was first committed, and last corrected
     updated: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """An announced version withdrawn before its day, as the changelog and the feed tell of it."""
+
+    day: str  # 2027-01-01: the day it was to take effect
+    stamp: Markup
+    date_text: str
+    on_stamp: Markup  # the day it was withdrawn
+    on_text: str
+    reason: str
+    id: str  # its announcement's feed id: a feed reader replaces the announcement with this
+    published: str  # Atom dates: when it was announced, and withdrawn
+    updated: str
 
 
 @dataclass(frozen=True)
@@ -292,7 +307,32 @@ def _changelog(page: Page, publication: Publication, plan: Plan) -> dict:
         "entries": [_entry(page, publication, plan, version) for version in shown],
         "stamp": _stamp(publication.current.date, _locale(page)),
         "years": _years(page, publication),
+        "withdrawn": _withdrawn(page, publication),
     }
+
+
+def _withdrawn(page: Page, publication: Publication) -> list[Withdrawn]:
+    """The withdrawn versions, the last withdrawn first."""
+    found = sorted(publication.withdrawn, key=lambda w: (w.withdrawn, w.date), reverse=True)
+    return [_withdrawn_notice(page, publication, withdrawal) for withdrawal in found]
+
+
+def _withdrawn_notice(page: Page, publication: Publication, withdrawal: Withdrawal) -> Withdrawn:
+    locale, on = (
+        _locale(page),
+        timeline.local_day(withdrawal.withdrawn, publication.settings.timezone),
+    )
+    return Withdrawn(
+        day=withdrawal.date.isoformat(),
+        stamp=_stamp(withdrawal.date, locale),
+        date_text=dates.long_date(withdrawal.date, locale),
+        on_stamp=_stamp(on, locale),
+        on_text=dates.long_date(on, locale),
+        reason=withdrawal.reason,
+        id=_urn(publication, f"version/{page.lang}/{withdrawal.date.isoformat()}"),
+        published=timeline.atom_time(withdrawal.announced, withdrawal.date),
+        updated=timeline.atom_time(withdrawal.withdrawn, withdrawal.date),
+    )
 
 
 def _changelog_year(page: Page, publication: Publication, plan: Plan) -> dict:
@@ -346,12 +386,14 @@ def _feed(page: Page, publication: Publication, plan: Plan) -> dict:
     published = [v for v in reversed(publication.versions) if not v.draft and _in(v, page.lang)]
     newest = published[:FEED_ENTRIES]
     entries = [_entry(page, publication, plan, version, absolute=True) for version in newest]
+    withdrawn = _withdrawn(page, publication)
     return {
         "entries": entries,
+        "withdrawn": withdrawn,
         "entry_hrefs": {e.day: _changelog_entry(page, publication, e.version) for e in entries},
         "feed_id": _urn(publication, f"feed/{page.lang}"),
         "entry_ids": {e.day: _urn(publication, f"version/{page.lang}/{e.day}") for e in entries},
-        "updated": max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
+        "updated": max((e.updated for e in [*entries, *withdrawn]), default="1970-01-01T00:00:00Z"),
         "self_href": _href(page, publication, page.path, absolute=True),
         "changelog_href": _href(page, publication, changelog_path(page.lang), absolute=True),
     }
@@ -460,6 +502,7 @@ def render_index(
         "changelog": {lang.code: changelog_path(lang.code) for lang in settings.languages},
         "feeds": {lang.code: feed_path(lang.code) for lang in settings.languages},
         "versions": [_version_entry(publication, plan, v) for v in publication.versions],
+        "withdrawn": [_withdrawn_entry(withdrawal) for withdrawal in publication.withdrawn],
         "pdf_checks": pdf_checks or {},
     }
     return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -470,6 +513,15 @@ def _introduction(statement: Statement) -> dict | None:
     in each language that has one, its heading, which is the statement's title; None without."""
     headings = {t.lang: t.intro.heading for t in statement.translations if t.intro}
     return {"id": INTRO, "heading": headings} if headings else None
+
+
+def _withdrawn_entry(withdrawal: Withdrawal) -> dict:
+    return {
+        "date": withdrawal.date.isoformat(),
+        "commit": withdrawal.commit,
+        "withdrawn": timeline.atom_time(withdrawal.withdrawn, withdrawal.date),
+        "reason": withdrawal.reason,
+    }
 
 
 def _version_entry(publication: Publication, plan: Plan, version: Version) -> dict:

@@ -17,12 +17,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .command import to_type
 from .errors import StatementError
 from .files import SourceFiles
-from .model import Commit, Publication, Version
+from .model import Commit, Publication, Version, Withdrawal
 
 EPOCH = "SOURCE_DATE_EPOCH"
 BACKDATED = "Backdated"
+WITHDRAWN = "Withdrawn"
 
 
 def build_day(timezone: str, given: date | None = None, environ: Mapping = os.environ) -> date:
@@ -148,3 +150,42 @@ def _backdated_error(version: Version, first: Commit, committed_on: date) -> Sta
         "under statement/ that keeps the date"
     )
     return StatementError(where, None, message, hint)
+
+
+def committed_day(committed: str) -> date | None:
+    """The day a commit was made, as its committer's own calendar had it ("": not known)."""
+    return datetime.fromisoformat(committed).date() if committed else None
+
+
+def withdrawable(dropped: frozenset[date], committed: str) -> bool:
+    """Whether a commit made at `committed` may withdraw the versions of the `dropped` dates:
+    only while every one was still upcoming. A version that had taken effect was in force as
+    published, and what applied then cannot be taken back; a new version replaces it."""
+    day = committed_day(committed)
+    return bool(dropped) and day is not None and min(dropped) > day
+
+
+def withdrawals(
+    dropped: frozenset[date], commit: str, committed: str, reason: str
+) -> list[Withdrawal]:
+    """The versions a commit with a `Withdrawn:` trailer withdraws, one per dropped date."""
+    when = datetime.fromisoformat(committed)
+    return [Withdrawal(day, commit, when, reason) for day in sorted(dropped)]
+
+
+def withdraw_hint(wrong: str, dropped: frozenset[date], committed: str, asked: str) -> str:
+    """What the refusal of a date that goes back adds: the way to withdraw a version still
+    upcoming; or, to a commit that `asked` to withdraw one in force, why it cannot."""
+    if not asked and withdrawable(dropped, committed):
+        command = to_type('commit --withdraw "reason"')
+        return (
+            f"; or, if the version of {wrong} was announced but must not take effect, withdraw it "
+            f"before its day: say why in a trailer '{WITHDRAWN}: <reason>' in the commit's message "
+            f"(git commit --amend), as {command} writes it"
+        )
+    if asked and dropped:
+        return (
+            f". Its '{WITHDRAWN}:' trailer cannot help: a version that had taken effect when the "
+            "commit was made was in force, and cannot be withdrawn; a new version replaces it"
+        )
+    return ""

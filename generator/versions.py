@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .command import to_type
 from .config import setting_line, settings_with_problems
 from .corrections import (
     CORRECTIONS_FILE,
@@ -31,8 +32,9 @@ from .corrections import (
 from .errors import StatementError, attempt, raise_all, stage
 from .files import SourceFiles
 from .history import History, Revision
-from .model import Commit, Settings, Statement, Version
+from .model import Commit, Settings, Statement, Version, Withdrawal
 from .source import statement_from
+from .timeline import withdraw_hint, withdrawable, withdrawals
 
 EDITORIAL_FILE = "editorial-commits"
 PRE, SPACES = re.compile(r"(<pre[\s>].*?</pre>)", re.S), re.compile(r"\s+")
@@ -57,6 +59,7 @@ class Revised:
 class Versions:
     versions: tuple[Version, ...]
     notes: tuple[str, ...]  # the commits passed over, and why
+    withdrawn: tuple[Withdrawal, ...] = ()  # announced versions withdrawn before their day
 
 
 class Reader:
@@ -157,7 +160,7 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     if history.dirty:
         versions = _with_draft(versions, folder, walk)
     notes = _summary_notes(tuple(versions), _sources(folder, revised))
-    return Versions(tuple(versions), (*walk.notes(), *notes))
+    return Versions(tuple(versions), (*walk.notes(), *notes), walk.withdrawn())
 
 
 def _corrections_text(history: History) -> Callable[[Revision], str]:
@@ -189,12 +192,18 @@ class _Walk:
         self.stale: dict[str, frozenset] = {}
         self.changing: dict[str, tuple] = {}  # the commits that changed what a version says: the
         # languages whose pages they changed, () for every one
+        self.gone: dict[date, Withdrawal] = {}  # the versions withdrawn before their day
+        self.gone_at: dict[str, frozenset[date]] = {}  # per revision: the withdrawn dates it
+        # descends from (a branch made before a withdrawal still carries its date, rightly)
+        self.carrier: dict[date, Revised] = {}  # the last revision so far carrying each date
         for index, r in enumerate(self.good):
             self._check(index, r)
 
     def _check(self, index: int, r: Revised) -> None:
         bases = [self.by_commit[c] for c in self.bases[r.revision.commit]]
-        self._check_date(r, bases)
+        if self._check_date(r, bases) and r.day in self.carrier:
+            bases = [self.carrier[r.day]]  # a withdrawal is judged against the version it restores
+        self.carrier[r.day] = r
         editorial = _is_editorial(r.revision, self.marked)
         changed = _changed(bases, r)
         shown = [part for part in changed if part not in (FACTS, PUBLISHER)]  # on a page only
@@ -204,17 +213,33 @@ class _Walk:
             self.errors.append(_guard_error(r, changed))
         self._follow(index, r, bases, changed, editorial)
 
-    def _check_date(self, r: Revised, bases: list[Revised]) -> None:
+    def _check_date(self, r: Revised, bases: list[Revised]) -> bool:
+        """Whether the commit withdraws upcoming versions; a date that goes back otherwise is
+        an error."""
         seens = [self.seen[b.revision.commit] for b in bases]
-        seen = seens[0] if len(seens) == 1 else frozenset().union(*seens)
+        gone = _gone(self.gone_at, bases)
+        seen = seens[0] if len(seens) == 1 else frozenset().union(*seens).difference(gone)
+        withdrawn = self._withdraw(r, seen) if r.revision.withdrawn else frozenset()
+        withdrawing = bool(withdrawn)
+        if withdrawing:
+            seen, gone = seen.difference(withdrawn), gone.union(withdrawn)
+        self.gone_at[r.revision.commit] = gone
+        if r.day in gone and not withdrawing:
+            who = f"commit {r.revision.short}"
+            self.errors.append(_reused_error(r.source, who, r.day, self.gone[r.day]))
         # shared, not copied, while the date stays: a copy per commit grew with the history
         self.seen[r.revision.commit] = seen if r.day in seen else seen | {r.day}
         same = [b for b in bases if b.day == r.day]
+        same = same or ([self.carrier[r.day]] if withdrawing and r.day in self.carrier else [])
         self.since[r.revision.commit] = (
             self.since[same[0].revision.commit] if same else r.revision.short
         )
-        if not bases or same or r.day > max(seen):
-            return
+        if not bases or same or withdrawing or r.day > max(seen):
+            return withdrawing
+        self._went_back(r, bases, seen)
+        return False
+
+    def _went_back(self, r: Revised, bases: list[Revised], seen: frozenset[date]) -> None:
         newest = max(bases, key=lambda b: b.day)
         day, wrong = r.day.isoformat(), newest.day.isoformat()
         word = "reuses the earlier date" if r.day in seen else "moves the effective date back to"
@@ -224,9 +249,19 @@ class _Walk:
             f"statement.toml; or, if {wrong} was a mistake, correct it without rewriting history: "
             f"add the line '{self.since[newest.revision.commit]} {wrong} <right date> <reason>' "
             f"to statement/{CORRECTIONS_FILE}"
-        )
+        ) + withdraw_hint(wrong, _after(seen, r.day), r.revision.committed, r.revision.withdrawn)
         line = setting_line(r.source, "effective")
         self.errors.append(StatementError(r.source.path("statement.toml"), line, message, hint))
+
+    def _withdraw(self, r: Revised, seen: frozenset[date]) -> frozenset[date]:
+        """The dates of the versions the commit withdraws, those after its own date, when its
+        `Withdrawn:` trailer asks and every one of them was still upcoming when it was made."""
+        dropped = _after(seen, r.day)
+        if not withdrawable(dropped, r.revision.committed):
+            return frozenset()
+        made = withdrawals(dropped, r.revision.commit, r.revision.committed, r.revision.withdrawn)
+        self.gone |= {withdrawal.date: withdrawal for withdrawal in made}
+        return dropped
 
     def _follow(
         self, index: int, r: Revised, bases: list[Revised], changed: list, editorial: bool
@@ -249,7 +284,8 @@ class _Walk:
         published as one made on the main line, so none is dropped and none is reordered."""
         carrying: dict[date, list[Revised]] = {}
         for r in self.good:
-            carrying.setdefault(r.day, []).append(r)
+            if r.day not in self.gone:  # a withdrawn version is no version
+                carrying.setdefault(r.day, []).append(r)
         return [
             Version(
                 day, rs[-1].statement, rs[-1].revision.commit,
@@ -258,6 +294,16 @@ class _Walk:
             )
             for day, rs in sorted(carrying.items())
         ]  # fmt: skip
+
+    def withdrawn(self) -> tuple[Withdrawal, ...]:
+        """The withdrawn versions, each with when it was first announced."""
+        first: dict[date, Revised] = {}
+        for r in self.good:
+            first.setdefault(r.day, r)
+        return tuple(
+            dataclasses.replace(w, announced=first[day].revision.as_commit().committed)
+            for day, w in sorted(self.gone.items())
+        )
 
     def notes(self) -> tuple[str, ...]:
         notes = [_passed_over(r) for r in self.all if r.statement is None]
@@ -268,6 +314,43 @@ class _Walk:
             for day in lost
         ]
         return tuple(notes)
+
+
+def _gone(gone_at: dict[str, frozenset[date]], bases: list[Revised]) -> frozenset[date]:
+    """The withdrawn dates a revision descends from: shared, not copied, from a single parent."""
+    gones = [gone_at[base.revision.commit] for base in bases]
+    return gones[0] if len(gones) == 1 else frozenset().union(*gones)
+
+
+def _after(seen: frozenset[date], day: date) -> frozenset[date]:
+    """The dates a commit of `day` would withdraw: those after it, if any version stays before
+    them (the first version has none to go back to); else none."""
+    after = frozenset(seen_day for seen_day in seen if seen_day > day)
+    return after if len(after) < len(seen) else frozenset()
+
+
+def _reused_error(
+    source: SourceFiles, who: str, day: date, withdrawal: Withdrawal
+) -> StatementError:
+    """A withdrawn version's date stays its own: the feeds and the changelog say it was
+    withdrawn, and a new text under it would pass for the one announced."""
+    by = withdrawal.commit[:7]
+    message = (
+        f"{who} dates a version {day.isoformat()}, the date of the version withdrawn by commit {by}"
+    )
+    hint = "give the new version another date in statement.toml: that version was withdrawn"
+    line = setting_line(source, "effective")
+    return StatementError(source.path("statement.toml"), line, message, hint)
+
+
+def _withdraw_draft_hint(last: date) -> str:
+    """Said of the text being edited only while the last version is upcoming by the clock: a
+    commit of it made now is judged by the day it is made."""
+    command = to_type('commit --withdraw "reason"')
+    return (
+        f"; or, to withdraw the version of {last.isoformat()} before it takes effect, "
+        f"commit this with {command}"
+    )
 
 
 def _bases(revised: list[Revised]) -> dict[str, tuple[str, ...]]:
@@ -407,8 +490,12 @@ def _with_draft(versions: list[Version], folder: Path, walk: _Walk) -> list[Vers
     day, last = draft.settings.effective, versions[-1]
     if day < last.date or (day != last.date and day in [v.date for v in versions]):
         message = f"the effective date {day.isoformat()} is not after the latest version's, {last.date.isoformat()}"
-        hint = "effective dates only go forward: set a later date in statement.toml"
+        hint = "effective dates only go forward: set a later date in statement.toml" + (
+            _withdraw_draft_hint(last.date) if day < last.date and last.date > date.today() else ""
+        )
         raise StatementError(folder / "statement.toml", _effective_line(folder), message, hint)
+    if day in walk.gone:
+        raise _reused_error(SourceFiles(folder), "statement.toml", day, walk.gone[day])
     head = walk.good[-1]
     working = Revised(Revision("", "", ()), SourceFiles(folder), day, draft, (), published(draft))
     walk.changed_at[""] = {}  # the draft is judged against the head, as a commit would be

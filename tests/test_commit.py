@@ -27,18 +27,22 @@ def statement(repo: StatementRepo, *args: str):
     return CliRunner().invoke(main, ["commit", "--root", str(repo.root), *args])
 
 
+def said_committed(repo: StatementRepo, done, subject: str, *lines: str) -> None:
+    """The commit was made, and the command said so: its hash and subject, then each line."""
+    assert (done.exit_code, done.stderr) == (0, "")
+    short = repo.git("rev-parse", "--short=7", "HEAD")
+    assert done.stdout == f"Committed {short}: {subject}\n" + "".join(f"  {x}\n" for x in lines)
+
+
 def test_a_typo_fix_is_committed_with_the_editorial_trailer_and_keeps_the_date(repo) -> None:
     repo.edit("nl.md", *TYPO)
     (repo.root / "notes.txt").write_text("not the statement's\n", encoding="utf-8")
     repo.git("add", "notes.txt")
     done = statement(repo, "--editorial", "typo")
-    assert (done.exit_code, done.stderr) == (0, "")
-    short = repo.git("rev-parse", "--short=7", "HEAD")
-    assert done.stdout == (
-        f"Committed {short}: Editorial change: typo\n"
-        "  with the trailer 'Editorial: typo'\n"
-        "  the date stays 2021-02-23.\n"
-    )
+    said_committed(
+        repo, done, "Editorial change: typo", "with the trailer 'Editorial: typo'",
+        "the date stays 2021-02-23.",
+    )  # fmt: skip
     # exactly what `git commit -m "Editorial change: typo" -m "Editorial: typo"` makes
     assert repo.git("log", "-1", "--format=%B") == "Editorial change: typo\n\nEditorial: typo"
     assert repo.git("show", "--name-only", "--format=", "HEAD") == "statement/nl.md"
@@ -143,6 +147,51 @@ def test_it_says_which_kind_of_commit_when_not_told(repo) -> None:
         done = statement(repo, *args)
         assert done.exit_code == 2
         assert 'say which: --editorial "REASON" (the date stays) or --version' in done.stderr
+
+
+def test_an_announced_version_is_withdrawn_before_its_day(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    repo.new_version("2099-03-01", "Nieuw.", "New.")
+    assert statement(repo, "--version", "--far-ahead").exit_code == 0
+    repo.git("revert", "--no-commit", "HEAD")
+    done = statement(repo, "--withdraw", "announced by mistake")
+    said_committed(
+        repo, done, "Withdraw the version of 2099-03-01",
+        "with the trailer 'Withdrawn: announced by mistake'",
+        "withdrawn; the date is back at 2021-02-23.",
+    )  # fmt: skip
+    assert repo.git("log", "-1", "--format=%B") == (
+        "Withdraw the version of 2099-03-01\n\nWithdrawn: announced by mistake"
+    )
+    built = run_build(repo.root, extra=["--no-pdf"])
+    assert built.exit_code == 0, built.stderr  # the build's date guard reads the trailer
+    assert not (repo.root / "site/nl/2099-03-01").exists()
+    assert "announced by mistake" in (repo.root / "site/nl/changelog/index.html").read_text()
+    repo.new_version("2099-03-01", "Opnieuw.", "Again.")
+    assert refused(repo, "--version", "--far-ahead").startswith(
+        "statement/statement.toml:5: the version of 2099-03-01 was withdrawn: its date is not "
+        "used again\n"
+    )
+
+
+def test_a_version_in_force_or_none_at_all_is_not_withdrawn(repo) -> None:
+    repo.edit("nl.md", *TYPO)
+    assert refused(repo, "--withdraw", "why") == (
+        "statement/statement.toml:5: no version is dated after 2021-02-23: there is nothing to "
+        "withdraw\n"
+        "    fix: set effective in statement.toml back to the date of the version that is to stay "
+        "in force\n"
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
+    repo.new_version("2022-03-01", "Nieuw.", "New.")
+    assert statement(repo, "--version", "--backdated", "on paper").exit_code == 0
+    repo.git("revert", "--no-commit", "HEAD")
+    assert refused(repo, "--withdraw", "why") == (
+        "statement/statement.toml:5: the version of 2022-03-01 has taken effect: a version that "
+        "was in force cannot be withdrawn\n"
+        "    fix: publish a new version that replaces it: statement release --date YYYY-MM-DD\n"
+        "Nothing was committed: 1 problem(s) to fix.\n"
+    )
 
 
 def test_without_a_git_identity_it_says_how_to_set_one(repo, monkeypatch) -> None:

@@ -328,6 +328,168 @@ def test_an_archived_version_shows_its_days_and_the_corrections_made_after(repo)
     jing_valid(repo.root / "site" / "en" / "feed.xml")
 
 
+# --- withdrawing an upcoming version -----------------------------------------------------------
+
+WHY = "the works council did not agree"
+
+
+def withdraw(repo: StatementRepo, committed: str, trailer: str = f"Withdrawn: {WHY}") -> str:
+    """`git revert` of the newest version, committed at `committed` with `trailer`."""
+    repo.git("revert", "--no-commit", "HEAD")
+    return repo.commit(f"Withdraw the version of 2027-01-01\n\n{trailer}".strip(), committed)
+
+
+def test_an_upcoming_version_is_withdrawn_before_its_day(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    withdrawn = withdraw(repo, "2026-12-10T10:00:00+01:00")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 0, result.stderr
+    assert not (repo.root / "site/en/2027-01-01").exists()  # no page, no PDF, no comparison
+    assert not (repo.root / "site/nl/2027-01-01").exists()
+    current = page(repo, "en/index.html")
+    assert RETENTION_EN in current and "A new version takes effect" not in current
+    assert "2027-01-01" not in page(repo, "en/2021-02-23/index.html")
+    assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23"]
+    assert index(repo)["current"] == "2021-02-23"
+    assert index(repo)["withdrawn"] == [
+        {
+            "date": "2027-01-01",
+            "commit": withdrawn,
+            "withdrawn": "2026-12-10T09:00:00Z",
+            "reason": WHY,
+        }
+    ]
+    changelog = page(repo, "en/changelog/index.html")
+    assert (
+        'id="withdrawn-2027-01-01"><strong>The version announced to take effect on <time '
+        'datetime="2027-01-01">1 January 2027</time> was withdrawn on <time datetime="2026-12-10">'
+        f"10 December 2026</time>, before it took effect.</strong> Reason: {WHY}</p>" in changelog
+    )
+    assert 'id="version-2027-01-01"' not in changelog and "Takes effect on" not in changelog
+    assert "De versie die op <time" in page(repo, "nl/changelog/index.html")
+    assert "10 december 2026</time> ingetrokken" in page(repo, "nl/changelog/index.html")
+
+
+def test_the_feed_says_the_announced_version_was_withdrawn(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    assert build_for(repo, "2026-11-30", "announced").exit_code == 0
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    assert build_for(repo, "2026-12-15").exit_code == 0
+    feed = feedparser.parse(page(repo, "en/feed.xml"))
+    notice, version = feed.entries
+    assert notice.title == "Version of 1 January 2027: withdrawn"
+    assert notice.summary == (
+        "The version announced to take effect on 1 January 2027 was withdrawn on "
+        f"10 December 2026, before it took effect. Reason: {WHY}"
+    )
+    assert (notice.published, notice.updated) == ("2026-11-29T09:00:00Z", "2026-12-10T09:00:00Z")
+    assert feed.feed.updated == "2026-12-10T09:00:00Z"
+    announced = feedparser.parse(page(repo, "en/feed.xml", "announced")).entries[0]
+    assert notice.id == announced.id  # a feed reader replaces the announcement it showed
+    assert version.title == "Version of 23 February 2021"
+    assert feedparser.parse(page(repo, "nl/feed.xml")).entries[0].title == (
+        "Versie van 1 januari 2027: ingetrokken"
+    )
+    jing_valid(repo.root / "site" / "en" / "feed.xml")
+
+
+def test_a_withdrawn_version_stays_withdrawn_on_and_after_its_day(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    assert build_for(repo, "2026-12-15", "before").exit_code == 0
+    assert build_for(repo, "2026-12-15", "again").exit_code == 0
+    assert site_files(repo.root / "before") == site_files(repo.root / "again")
+    assert build_for(repo, "2027-01-02").exit_code == 0
+    assert index(repo)["current"] == "2021-02-23"
+    assert not (repo.root / "site/en/2027-01-01").exists()
+
+
+def test_a_version_already_in_force_cannot_be_withdrawn(repo) -> None:
+    new_version(repo, "2026-12-01", "2026-11-20T10:00:00+01:00")
+    withdraw(repo, "2026-12-05T10:00:00+01:00")
+    result = build_for(repo, "2026-12-06")
+    assert result.exit_code == 1
+    assert "reuses the earlier date 2021-02-23 (the version before is 2026-12-01)" in result.stderr
+    assert "a version that had taken effect when the commit was made was in force" in result.stderr
+    assert not (repo.root / "site").exists()
+
+
+def test_a_version_taking_effect_on_the_day_of_the_withdrawal_is_in_force(repo) -> None:
+    new_version(repo, "2026-12-10", "2026-11-20T10:00:00+01:00")
+    withdraw(repo, "2026-12-10T08:00:00+01:00")
+    assert build_for(repo, "2026-12-10").exit_code == 1
+
+
+def test_going_back_without_the_trailer_is_refused_and_told_how_to_withdraw(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    reverted = withdraw(repo, "2026-12-10T10:00:00+01:00", trailer="")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 1
+    assert (
+        f"commit {reverted[:7]} reuses the earlier date 2021-02-23 (the version before is "
+        "2027-01-01)" in result.stderr
+    )
+    assert (
+        "or, if the version of 2027-01-01 was announced but must not take effect, withdraw it "
+        "before its day: say why in a trailer 'Withdrawn: <reason>' in the commit's message"
+        in " ".join(result.stderr.split())
+    )
+
+
+def test_a_withdrawal_that_changes_the_restored_text_needs_the_editorial_mark(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    repo.git("revert", "--no-commit", "HEAD")
+    repo.edit("en.md", RETENTION_EN, RETENTION_EN_NEW)  # the old date, with the new words
+    repo.commit(f"Withdraw\n\nWithdrawn: {WHY}", "2026-12-10T10:00:00+01:00")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 1
+    assert "but keeps the date 2021-02-23" in result.stderr
+
+
+def test_a_withdrawal_may_go_back_to_a_new_date_between(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    repo.new_version("2026-12-20", "Eerder ingevoerd.", "Brought forward.")
+    repo.commit(f"Sooner\n\nWithdrawn: {WHY}", "2026-12-10T10:00:00+01:00")
+    assert build_for(repo, "2026-12-15").exit_code == 0
+    assert [(v["date"], v["upcoming"]) for v in index(repo)["versions"]] == [
+        ("2021-02-23", False),
+        ("2026-12-20", True),
+    ]
+    assert RETENTION_EN_NEW in page(repo, "en/2026-12-20/index.html")
+    assert [w["date"] for w in index(repo)["withdrawn"]] == ["2027-01-01"]
+
+
+def test_a_branch_made_before_the_withdrawal_merges_in(repo) -> None:
+    """Its commits carry the withdrawn date, rightly: they were made while it was announced."""
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    repo.git("checkout", "-q", "-b", "editor")
+    repo.edit("en.md", "We process personal data in", "We process personal data in many and")
+    repo.commit("Which\n\nEditorial: better English", "2026-12-01T10:00:00+01:00")
+    repo.git("checkout", "-q", "main")
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    repo.git("merge", "-q", "-m", "Merge\n\nEditorial: better English", "editor")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 0, result.stderr
+    assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23"]
+    current = page(repo, "en/index.html")
+    assert "personal data in many and various" in current and RETENTION_EN in current
+
+
+def test_a_withdrawn_date_is_not_used_again(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    new_version(repo, "2027-01-01", "2026-12-11T10:00:00+01:00")
+    result = build_for(repo, "2026-12-15")
+    assert result.exit_code == 1
+    assert (
+        "dates a version 2027-01-01, the date of the version withdrawn by commit" in result.stderr
+    )
+    repo.git("reset", "--hard", "HEAD~1")
+    new_version(repo, "2026-12-20", "2026-12-11T10:00:00+01:00")  # before it: dates go forward
+    assert build_for(repo, "2026-12-15").exit_code == 0
+    assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23", "2026-12-20"]
+
+
 # --- as a reader sees it: the notices in a browser ------------------------------------------
 
 
