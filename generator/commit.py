@@ -10,7 +10,6 @@ date that does not fit the kind of commit, is refused before anything is written
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from dataclasses import dataclass
 from datetime import date
@@ -20,11 +19,10 @@ from .command import to_type
 from .config import SETTINGS, setting_line
 from .errors import StatementError
 from .files import SourceFiles
-from .history import read_history
 from .model import Version, Withdrawal
-from .release import refuse_far_ahead
+from .release import read_committed, refuse_far_ahead
 from .timeline import BACKDATED, WITHDRAWN
-from .versions import Versions, read_versions, read_working_tree
+from .versions import read_working_tree
 
 TRAILER = "Editorial"  # the key history.py reads: %(trailers:key=Editorial)
 
@@ -52,7 +50,7 @@ def commit(
     folder = root / "statement"
     _require_changes(root)
     statement = read_working_tree(folder)  # a statement that does not build is not committed
-    day, committed = statement.settings.effective, _committed(root)
+    day, committed = statement.settings.effective, read_committed(root)
     last = committed.versions[-1] if committed.versions else None
     trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
     if withdraw is not None:
@@ -78,14 +76,6 @@ def commit(
     return Committed(
         _git(root, "rev-parse", "--short=7", "HEAD"), subject, "\n".join(trailers), day
     )
-
-
-def _committed(root: Path) -> Versions:
-    """The versions the history publishes, and those it withdrew; the working tree left out."""
-    history = read_history(root)
-    if history is None or not history.revisions:
-        return Versions((), ())
-    return read_versions(root / "statement", dataclasses.replace(history, dirty=False))
 
 
 def _withdrawal(

@@ -24,7 +24,7 @@ from .history import read_history
 from .model import Section, Settings, Statement, Version
 from .source import statement_from
 from .timeline import build_day
-from .versions import said, versions_of
+from .versions import Versions, read_versions, said
 
 FAR_AHEAD = timedelta(days=366)  # a version dated further ahead is most often a mistyped year
 TABLE = re.compile(r"\s*\[")
@@ -75,8 +75,15 @@ def release(root: Path, day: date, today: date | None = None, far_ahead: bool = 
         refuse_far_ahead(
             source, day, today, to_type(f"release --date {day.isoformat()} --far-ahead")
         )
-    last = last_version(root)
+    found = read_committed(root)
+    last = found.versions[-1] if found.versions else None
     current = last.date if last else working.settings.effective
+    if any(withdrawal.date == day for withdrawal in found.withdrawn):
+        message = f"the version of {day.isoformat()} was withdrawn: its date is not used again"
+        hint = f"choose another date: {to_type(f'release --date {_later(day)}')}, for example"
+        raise StatementError(
+            source.path(SETTINGS), setting_line(source, "effective"), message, hint
+        )
     if day <= current:
         message = (
             f"the date {day.isoformat()} is not after the current version's, {current.isoformat()}"
@@ -95,12 +102,17 @@ def working_statement(source: SourceFiles) -> Statement:
     return statement_from(source, settings_from(source, placeholders=True))
 
 
-def committed_versions(root: Path) -> tuple[Version, ...]:
-    """Every version the history publishes, without the working tree's uncommitted changes."""
+def read_committed(root: Path) -> Versions:
+    """The versions the history publishes, and those it withdrew; the working tree left out."""
     history = read_history(root)
     if history is None or not history.revisions:
-        return ()
-    return versions_of(root / "statement", dataclasses.replace(history, dirty=False))
+        return Versions((), ())
+    return read_versions(root / "statement", dataclasses.replace(history, dirty=False))
+
+
+def committed_versions(root: Path) -> tuple[Version, ...]:
+    """Every version the history publishes, without the working tree's uncommitted changes."""
+    return read_committed(root).versions
 
 
 def last_version(root: Path) -> Version | None:

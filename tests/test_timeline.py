@@ -490,6 +490,17 @@ def test_a_withdrawn_date_is_not_used_again(repo) -> None:
     assert [v["date"] for v in index(repo)["versions"]] == ["2021-02-23", "2026-12-20"]
 
 
+def test_release_refuses_the_date_of_a_withdrawn_version(repo) -> None:
+    new_version(repo, "2027-01-01", "2026-11-29T10:00:00+01:00")
+    withdraw(repo, "2026-12-10T10:00:00+01:00")
+    before = (repo.statement / "statement.toml").read_bytes()
+    result = CliRunner().invoke(main, ["release", "--root", str(repo.root), "--date", "2027-01-01"])
+    assert result.exit_code == 1
+    assert "the version of 2027-01-01 was withdrawn: its date is not used again" in result.stderr
+    assert "fix: choose another date: statement release --date 2027-01-02" in result.stderr
+    assert (repo.statement / "statement.toml").read_bytes() == before
+
+
 # --- as a reader sees it: the notices in a browser ------------------------------------------
 
 
