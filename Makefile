@@ -77,8 +77,8 @@ catalogs: $(VENV)/.installed
 	  $(BIN)/pybabel update --no-fuzzy-matching --omit-header --width=0 -i locales/messages.pot -d locales -l $$lang; done
 
 # The benchmark (issue 7): our build against the mkdocs stack and against the limits of this
-# machine, in one run of about 25 minutes (the 5,000-commit build with its 2,000 PDFs is 12 of
-# them); sets up the peer in benchmarks/.peer-venv and writes benchmarks/RESULTS.md.
+# machine, in one run of about 12 minutes on 2 cores (the 5,000-commit build with its 2,000 PDFs
+# is 6 of them); sets up the peer in benchmarks/.peer-venv and writes benchmarks/RESULTS.md.
 # BENCH_ARGS=--quick for a short trial run.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -64,7 +64,7 @@ def main() -> None:
         data["history"] = {}
         # The whole build with PDFs renders 4 PDFs a version (2 languages, the version and its
         # changes): about 400 for 1,000 commits and 2,000 for 5,000. Those run once, after the
-        # builds without PDFs (the 5,000-commit one, about 12 minutes, measures the peak memory).
+        # builds without PDFs (the 5,000-commit one, about 6 minutes, measures the peak memory).
         plan = {
             100: {"read": runs, "nopdf": runs, "pdf": runs, "edit": runs},
             1000: {"read": runs, "nopdf": runs, "pdf": 1},
