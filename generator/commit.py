@@ -52,10 +52,16 @@ def commit(
     statement = read_working_tree(folder)  # a statement that does not build is not committed
     day, committed = statement.settings.effective, read_committed(root)
     last = committed.versions[-1] if committed.versions else None
-    trailers = [f"{BACKDATED}: {_one_line(backdated, root)}"] if backdated is not None else []
+    trailers = (
+        [f"{BACKDATED}: {_one_line(backdated, root, '--backdated')}"]
+        if backdated is not None
+        else []
+    )
     if withdraw is not None:
         dropped = [version for version in committed.versions if version.date > day]
-        subject, trailers = _withdrawal(folder, day, dropped, _one_line(withdraw, root), message)
+        subject, trailers = _withdrawal(
+            folder, day, dropped, _one_line(withdraw, root, "--withdraw"), message
+        )
     elif reason is not None:
         reason = _one_line(reason, root)
         _require_same_date(folder, day, last and last.date)
@@ -114,11 +120,25 @@ def _require_changes(root: Path) -> None:
         raise StatementError(root / "statement", None, "there is nothing to commit", hint)
 
 
-def _one_line(reason: str, root: Path) -> str:
+EMPTY_REASONS = {  # option -> (what is empty, what to say instead)
+    "--editorial": ("the editorial reason", 'why the meaning stays the same: --editorial "typo"'),
+    "--backdated": (
+        "the reason for the earlier date",
+        'why the version applies from before it is committed: --backdated "the board decided on 1 March"',
+    ),
+    "--withdraw": (
+        "the reason for the withdrawal",
+        'why the announced version will not take effect: --withdraw "the works council did not agree"',
+    ),
+}
+
+
+def _one_line(reason: str, root: Path, option: str = "--editorial") -> str:
     reason = " ".join(reason.split())
     if not reason:
-        hint = 'say in a few words why the meaning stays the same: --editorial "typo"'
-        raise StatementError(root / "statement", None, "the editorial reason is empty", hint)
+        what, say = EMPTY_REASONS[option]
+        hint = f"say in a few words {say}"
+        raise StatementError(root / "statement", None, f"{what} is empty", hint)
     return reason
 
 

@@ -203,3 +203,18 @@ def test_without_a_git_identity_it_says_how_to_set_one(repo, monkeypatch) -> Non
     assert refused(repo, "--editorial", "typo").startswith(
         "git does not know your name and e-mail yet\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--editorial", "statement: the editorial reason is empty"),
+        ("--withdraw", "statement: the reason for the withdrawal is empty"),
+        ("--backdated", "statement: the reason for the earlier date is empty"),
+    ],
+)
+def test_an_empty_reason_is_refused_in_the_words_of_its_option(repo, option, said) -> None:
+    repo.edit("nl.md", *TYPO)
+    extra = ["--version"] if option == "--backdated" else []
+    assert refused(repo, *extra, option, "  ").startswith(said)
+    assert "fix: say in a few words why " in refused(repo, *extra, option, "")
