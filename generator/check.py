@@ -47,6 +47,7 @@ KINDS = {
     "broken-link": "a link to a section, #id, goes to no section",
     "history": "the history in git breaks a rule of versions and dates",
     "catalog": "the page's own words in locales/ are missing or untranslated",
+    "template": "a template of the project's own, in templates/, cannot be read or filled in",
     "word-list": "a word list check reads the disclosures with cannot be used",
     "build": "something else stopped the build",
     "missing-disclosure": "no section tells people something the GDPR always requires",

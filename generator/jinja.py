@@ -6,6 +6,7 @@ compiles again only a template that changed."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     TemplateSyntaxError,
     nodes,
 )
 from jinja2.bccache import Bucket
 
 from . import defaults
+from .errors import StatementError
 
 WORDED = ("html", "xml")  # the templates that hold words; the others are stylesheets and fonts
 
@@ -81,6 +84,20 @@ def environment(templates: Path | Sequence[Path]) -> Environment:
     # extension parses {% trans %} by it, and the trees `parsed` makes are compiled as they are.
     env.newstyle_gettext = True
     return env
+
+
+def problem(error: TemplateError, name: str) -> StatementError:
+    """A template that does not parse or render, said at its line. A mistake found while
+    rendering carries no line of its own: the template's frame in its traceback has it."""
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if path is None:
+        frames = traceback.extract_tb(error.__traceback__)
+        found = [f for f in frames if f.filename.endswith(tuple(f".{w}" for w in WORDED))]
+        path, line = (found[-1].filename, found[-1].lineno) if found else (name, None)
+    what = "cannot be read" if isinstance(error, TemplateSyntaxError) else "fails as a page is made"
+    message = f"the template {what}: {getattr(error, 'message', None) or error}"
+    hint = "mend it (a Jinja2 template), or delete it from templates/ to use the built-in one"
+    return StatementError(path, line, message, hint, kind="template")
 
 
 def parsed(templates: Path | Sequence[Path]) -> dict[str, nodes.Template]:

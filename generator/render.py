@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, TemplateError, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -142,7 +142,10 @@ def render_pages(
 
 def render_page(env: Environment, page: Page, publication: Publication, plan: Plan) -> bytes:
     context = _common(page, publication, plan) | EXTRA[page.template](page, publication, plan)
-    return env.get_template(page.template).render(context).encode("utf-8")
+    try:
+        return env.get_template(page.template).render(context).encode("utf-8")
+    except TemplateError as error:  # a project's own template, mistyped: said at its line
+        raise jinja.problem(error, page.template) from None
 
 
 def assets(templates: Path | Sequence[Path]) -> dict[str, bytes]:

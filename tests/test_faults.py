@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_CACHE, copy_project, run_build, site_files
+from conftest import REPO, SHARED_CACHE, copy_project, run_build, site_files
 from repos import IDENTITY, StatementRepo, make_repo
 
 NOT_CHANGED = "The site was not changed: 1 problem(s) to fix.\n"
@@ -303,3 +303,32 @@ def test_an_old_text_git_has_lost_stops_the_build_and_is_not_passed_over(tmp_pat
         "an object git keeps is missing or damaged\n"
     ), said
     assert "Passed over" not in said
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        (("{% block", "{% blok"), "the template cannot be read: Encountered unknown tag 'blok'."),
+        (
+            ("{{ translation.title }}", "{{ translation.titel.x }}"),
+            "the template fails as a page is made: "
+            "'generator.model.Translation object' has no attribute 'titel'",
+        ),
+    ],
+    ids=["unknown tag", "unknown attribute"],
+)
+def test_a_mistake_in_a_projects_own_template_is_said_at_its_line(tmp_path, mistake, said) -> None:
+    """An organisation's own templates/ are its editors' to change: a mistake there is said in
+    the template at its line, as a text's is, and the site is left as it was."""
+    repo = make_repo(tmp_path / "project")
+    before = built(repo)
+    own = repo.root / "templates" / "statement.html"
+    own.parent.mkdir(exist_ok=True)
+    text = (REPO / "templates" / "statement.html").read_text(encoding="utf-8")
+    own.write_text(text.replace(*mistake, 1), encoding="utf-8")
+    line = text[: text.index(mistake[0])].count("\n") + 1
+    assert refused(repo.root, before) == (
+        f"templates/statement.html:{line}: {said}\n"
+        "    fix: mend it (a Jinja2 template), or delete it from templates/ to use the built-in one\n"
+        + NOT_CHANGED
+    )
