@@ -67,18 +67,18 @@ def _tree(pid: int) -> list[int]:
 
 
 def _hwm(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            line = next(line for line in status if line.startswith("VmHWM:"))
-        return int(line.split()[1]) * 1024
-    except (OSError, StopIteration, ValueError):
-        return 0
+    return _kilobytes(f"/proc/{pid}/status", "VmHWM:")  # the process's peak RSS
 
 
 def _pss(pid: int) -> int:
+    return _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _kilobytes(path: str, field: str) -> int:
+    """A field of a /proc file that counts in kB, in bytes; 0 once the process has ended."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            line = next(line for line in rollup if line.startswith("Pss:"))
+        with open(path) as lines:
+            line = next(line for line in lines if line.startswith(field))
         return int(line.split()[1]) * 1024
     except (OSError, StopIteration, ValueError):
         return 0
