@@ -965,11 +965,10 @@ def _tokens(text: str) -> list[Token]:
     return _markdown().parse(text, env)
 
 
-def _heading_lines(lines: list[str], fenced: bool = True) -> list[int]:
-    """The numbers of the lines that start a `##` heading, outside fenced code (`fenced`: the
-    text has a fence's marks somewhere)."""
+def _heading_lines(lines: list[str]) -> list[int]:
+    """The numbers of the lines that start a `##` heading, outside fenced code."""
     candidates = [n for n, line in enumerate(lines) if line.startswith("##") and H2.match(line)]
-    if not fenced or not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
+    if not any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return candidates  # no fenced code: no need to walk every line
     fence, outside = "", []
     for number, line in enumerate(lines):
