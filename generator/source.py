@@ -241,44 +241,28 @@ def _moved(error: StatementError, offset: int) -> StatementError:
 def _chunks(text: str) -> list[tuple[int, str]]:
     """The text cut before every `##` heading outside fenced code: (lines before it, the stretch).
     A text that defines a link (`[ap]: https://…`) is read whole: a link in one section may use a
-    definition in another, as it does when the whole page is read."""
+    definition in another, as it does when the whole page is read. (A commit's bytes are cut
+    the same way, faster, by _stretches.)"""
     if "]:" in text and LINK_DEFINITION.search(text):
         return [(0, text if text.endswith("\n") else text + "\n")]
-    if ("`" in text and "```" in text) or ("~" in text and "~~~" in text):  # one character first:
-        return _chunks_by_line(text)  # found faster, and most texts have neither
-    pieces, line, before = [], 0, 0
-    for start in _heading_starts(text):
-        pieces.append((line, text[before:start]))
-        line, before = line + text.count("\n", before, start), start
-    return [*pieces, (line, text[before:] + "\n")]
-
-
-HEADING_MARKS = {
-    str: ("\n##", ("", " ", "\t", "\n")),
-    bytes: (b"\n##", (b"", b" ", b"\t", b"\n")),
-}
-
-
-def _heading_starts(text: str | bytes) -> list[int]:
-    """Where the `##` headings after the first line start, in a text without fenced code: found
-    with str.find, which a long history's thousands of texts need (a walk line by line, or a
-    regular expression tried at every character, was most of the time it took to read them)."""
-    mark, ends = HEADING_MARKS[type(text)]
-    starts, at = [], text.find(mark)
-    while at != -1:
-        if text[at + 3 : at + 4] in ends:  # as H2 reads a line
-            starts.append(at + 1)
-        at = text.find(mark, at + 3)
-    return starts
-
-
-def _chunks_by_line(text: str) -> list[tuple[int, str]]:
     lines = text.split("\n")
     starts = [0, *(n for n in _heading_lines(lines) if n)]
     ends = [*starts[1:], len(lines)]
     return [
         (start, "\n".join(lines[start:end]) + "\n") for start, end in zip(starts, ends, strict=True)
     ]
+
+
+def _heading_starts(data: bytes) -> list[int]:
+    """Where the `##` headings after the first line start, in bytes without fenced code: found
+    with bytes.find, which a long history's thousands of texts need (a walk line by line, or a
+    regular expression tried at every character, was most of the time it took to read them)."""
+    starts, at = [], data.find(b"\n##")
+    while at != -1:
+        if data[at + 3 : at + 4] in (b"", b" ", b"\t", b"\n"):  # as H2 reads a line
+            starts.append(at + 1)
+        at = data.find(b"\n##", at + 3)
+    return starts
 
 
 def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:

@@ -441,21 +441,28 @@ LINES = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LINES, max_size=12), st.booleans())
-def test_a_text_is_cut_into_sections_as_a_walk_line_by_line_cuts_it(lines, ends) -> None:
-    """The quick cut (one pass over the text) and the walk over its lines agree on every text
-    without fenced code; a text with a link definition is one stretch, whichever finds it."""
-    from generator.source import _chunks, _chunks_by_line
+def test_a_text_is_cut_before_each_section_heading(lines, ends) -> None:
+    """A text without fenced code is cut before each `##` heading after its first line, each
+    stretch starting at its heading's line; a text with a link definition is one stretch."""
+    from generator.source import _chunks
 
     text = "\n".join(lines) + ("\n" if ends else "")
     defines = any(re.match(r" {0,3}\[[^\]]+\]:", line) for line in lines)
     whole = [(0, text if text.endswith("\n") else text + "\n")]
-    assert _chunks(text) == (whole if defines else _chunks_by_line(text))
-    event("one stretch" if len(_chunks(text)) == 1 else "cut")
+    headings = [n for n, line in enumerate(lines) if n and re.match(r"##(?:[ \t]|$)", line)]
+    cut = _chunks(text)
+    if defines:
+        assert cut == whole
+    else:
+        assert [line for line, _ in cut] == [0, *headings]
+        assert "".join(stretch for _, stretch in cut) == text + "\n"  # nothing lost, nothing added
+    event("one stretch" if len(cut) == 1 else "cut")
 
 
 BYTE_LINES = st.sampled_from(
-    [b"## A {#a}", b"##", b"text", b"", b"```", b"~~~", b"[a]: https://x", b"caf\xc3\xa9 \xe2\x80\x9c",
-     b"bad \xff byte", b"bell \x07", b"c1 \xc2\x85", b"cr\r", b"\xef\xbb\xbf# BOM", b"x ## y"]
+    [b"## A {#a}", b"##", b"##\tB", b" ## C", b"###", b"text", b"", b"```", b"~~~",
+     b"[a]: https://x", b"caf\xc3\xa9 \xe2\x80\x9c", b"bad \xff byte", b"bell \x07", b"c1 \xc2\x85",
+     b"cr\r", b"\xef\xbb\xbf# BOM", b"x ## y"]
 )  # fmt: skip
 
 
