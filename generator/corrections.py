@@ -88,25 +88,32 @@ def _correction(entry: str, path: Path, number: int) -> Correction:
     return Correction(fields[0].lower(), wrong, right, fields[3], path, number)
 
 
-def corrected_dates(
-    revisions: tuple[Revision, ...],
-    day_of: Callable[[Revision], date | None],
-    corrections: tuple[Correction, ...],
-) -> tuple[dict[str, date | None], list[StatementError]]:
+class CorrectedDates:
     """Each commit's effective date, corrected: a correction holds from its commit on, along
-    every line of history that keeps the wrong date."""
-    days: dict[str, date | None] = {}
-    active: dict[str, frozenset[Correction]] = {}
-    met: dict[Correction, date | None] = {}
-    for revision in revisions:
-        day = day_of(revision)
-        own = {c for c in corrections if revision.commit.startswith(c.commit)}
-        met |= {c: day for c in own}
-        inherited = frozenset().union(*(active.get(p, frozenset()) for p in revision.parents))
+    every line of history that keeps the wrong date. Worked out a commit at a time, in the
+    history's order (parents first), so that each commit is read whole, its date with its texts:
+    git gives a long history's files fastest in the order they were committed."""
+
+    def __init__(
+        self, corrections: tuple[Correction, ...], day_of: Callable[[Revision], date | None]
+    ) -> None:
+        self.corrections, self.day_of = corrections, day_of
+        self.active: dict[str, frozenset[Correction]] = {}  # per commit: the corrections holding
+        self.met: dict[Correction, date | None] = {}  # its commit's own date, per correction
+
+    def of(self, revision: Revision) -> date | None:
+        """The commit's date; every commit before it in the history's order was dated first."""
+        day = self.day_of(revision)
+        own = {c for c in self.corrections if revision.commit.startswith(c.commit)}
+        self.met |= {c: day for c in own}
+        inherited = frozenset().union(*(self.active.get(p, frozenset()) for p in revision.parents))
         holding = frozenset(c for c in own | inherited if c.wrong == day)
-        active[revision.commit] = holding
-        days[revision.commit] = min((c.right for c in holding), default=day)
-    return days, [error for c in corrections if (error := _unmet(c, met))]
+        self.active[revision.commit] = holding
+        return min((c.right for c in holding), default=day)
+
+    def problems(self) -> list[StatementError]:
+        """The corrections that name no commit dated so far, or not its date."""
+        return [error for c in self.corrections if (error := _unmet(c, self.met))]
 
 
 def _unmet(correction: Correction, met: dict[Correction, date | None]) -> StatementError | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import functools
+import os
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -226,61 +228,55 @@ class _Files(Mapping[str, bytes]):
         return len(self.ids)
 
 
-# Read for every commit before any text is: the dates come first, from the settings.
+# Read first in each commit: its date, which its texts are checked against.
 DATED_FIRST = ("statement.toml", "corrections")
 
 
 def _contents(repo: Repository, revisions: tuple[Revision, ...], root: Path) -> Blobs:
-    """Every blob the revisions name, in the order the versions are read: the settings of every
-    commit, then each commit's texts."""
-    named = [(name, blob) for revision in revisions for name, blob in revision.blobs]
-    first = [blob for name, blob in named if name in DATED_FIRST]
-    blobs = list(dict.fromkeys([*first, *(blob for _, blob in named)]))
-    return Blobs(repo.git_dir, blobs, functools.partial(unreadable, root))
+    """Every blob the revisions name, in the order the versions are read: commit by commit, as
+    git stored them (the settings of every commit first made git resolve each one's chain of
+    deltas through the texts on its own, and took it longer than all the texts after them)."""
+    named = (
+        blob
+        for revision in revisions
+        for _, blob in sorted(revision.blobs, key=lambda file: file[0] not in DATED_FIRST)
+    )
+    return Blobs(repo.git_dir, list(dict.fromkeys(named)), functools.partial(unreadable, root))
 
 
 class Blobs(Mapping[str, bytes]):
-    """The bytes of the blobs, read by one `git cat-file --batch` in a thread of its own while
-    the versions are read: git unpacks the next blobs on one core while the reader parses this
-    one on the other (git's unpacking was most of a long history's read). A blob not read yet is
-    waited for; a file too large is never held in memory; one git cannot give raises the
-    StatementError that says so, which no reader may take for a commit that does not render."""
+    """The bytes of the blobs, from one `git cat-file --batch` started with the history's read:
+    git unpacks the next blobs into a pipe of a megabyte on one core while the reader parses this
+    one on the other (git's unpacking was most of a long history's read). They are read in the
+    reader's own thread, when it asks for one: a thread that read them beside it took Python's
+    lock from it at every read and made it a third slower. A file too large is never held in
+    memory; a blob git cannot give raises the StatementError that says so, which no reader may
+    take for a commit that does not render."""
 
     def __init__(self, git_dir: Path, blobs: list[str], word: Callable[[Exception], Exception]):
-        self._order, self._read, self._word = blobs, {}, word
-        self._arrived = threading.Condition()
+        self._order, self._wanted, self._read, self._word = blobs, set(blobs), {}, word
+        self._answers = _cat_file(git_dir, blobs) if blobs else iter(())
         self._failure: Exception | None = None
-        self._finished = not blobs
-        if blobs:
-            threading.Thread(target=self._fetch, args=(git_dir,), daemon=True).start()
 
     def __getitem__(self, blob: str) -> bytes:
-        with self._arrived:
-            self._arrived.wait_for(lambda: blob in self._read or self._finished)
-            if blob in self._read:
-                return self._read[blob]
-        if blob in self._order:  # git stopped before it: what stopped it is the problem
-            raise self._word(self._failure or ValueError(f"git has no object {blob}"))
-        raise KeyError(blob)
+        if (data := self._read.get(blob)) is not None:
+            return data
+        if blob not in self._wanted:
+            raise KeyError(blob)
+        try:
+            for name, data in self._answers:  # those before it are kept for their commits
+                self._read[name] = data
+                if name == blob:
+                    return data
+        except Exception as failure:  # said to whoever asks for a blob it kept from them
+            self._failure = failure
+        raise self._word(self._failure or ValueError(f"git has no object {blob}"))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)
 
     def __len__(self) -> int:
         return len(self._order)
-
-    def _fetch(self, git_dir: Path) -> None:
-        try:
-            for blob, data in _cat_file(git_dir, self._order):
-                with self._arrived:
-                    self._read[blob] = data
-                    self._arrived.notify_all()
-        except Exception as failure:  # said by whoever asks for a blob it kept from them
-            self._failure = failure
-        finally:
-            with self._arrived:
-                self._finished = True
-                self._arrived.notify_all()
 
 
 def _cat_file(git_dir: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
@@ -289,13 +285,12 @@ def _cat_file(git_dir: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
     command = ["git", "cat-file", "--batch"]
     git_process = subprocess.Popen(
         command, cwd=git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE, bufsize=0,
     )  # fmt: skip
     feeder = threading.Thread(target=_feed, args=(git_process.stdin, blobs), daemon=True)
     feeder.start()
     try:
-        for blob in blobs:
-            yield blob, _answer(git_process.stdout, blob)
+        yield from _answers(_Output(git_process.stdout.fileno()), blobs)
     finally:
         git_process.stdout.close()  # git stops at once if it is not done (a broken pipe)
         feeder.join()
@@ -311,16 +306,53 @@ def _feed(stdin, blobs: list[str]) -> None:
         stdin.write("".join(f"{blob}\n" for blob in blobs).encode())
 
 
-def _answer(stdout, blob: str) -> bytes:
-    header = stdout.readline().split()
-    if len(header) != 3:  # `<id> missing`, or nothing: git stopped
-        raise ValueError(f"git has no object {blob}")  # checkout.py says it in words
-    size = int(header[2])
-    if size > MAX_FILE_BYTES:  # passed by a piece at a time, never held whole
-        for start in range(0, size, 1 << 20):
-            stdout.read(min(1 << 20, size - start))
-        data = Unread.of(size)
-    else:
-        data = stdout.read(size)
-    stdout.read(1)  # the line end after each object
-    return data
+class _Output:
+    """git's output, read a megabyte at a time: each read lets this thread take Python's lock
+    again from the reader's, and a read per blob made the reader a third slower."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, fd: int):
+        with contextlib.suppress(OSError):  # a larger pipe where Linux allows it: fewer reads
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, self.PIECE)
+        self.fd, self.data, self.at = fd, b"", 0
+
+    def line(self) -> bytes:
+        while (end := self.data.find(b"\n", self.at)) == -1:
+            if not self._more():
+                return b""
+        line, self.at = self.data[self.at : end], end + 1
+        return line
+
+    def take(self, size: int) -> bytes | None:
+        """The next size bytes, or None when git stopped before them."""
+        while len(self.data) - self.at < size:
+            if not self._more():
+                return None
+        piece, self.at = self.data[self.at : self.at + size], self.at + size
+        return piece
+
+    def _more(self) -> bool:
+        more = os.read(self.fd, self.PIECE)
+        self.data, self.at = self.data[self.at :] + more, 0
+        return bool(more)
+
+
+def _answers(output: _Output, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
+    for blob in blobs:
+        header = output.line().split()
+        if len(header) != 3:  # `<id> missing`, or nothing: git stopped
+            raise ValueError(f"git has no object {blob}")  # checkout.py says it in words
+        size = int(header[2])
+        data = _drained(output, size) if size > MAX_FILE_BYTES else output.take(size)
+        if data is None or output.take(1) is None:  # the line end after each object
+            raise ValueError(f"git stopped in the middle of object {blob}")
+        yield blob, data
+
+
+def _drained(output: _Output, size: int) -> Unread | None:
+    """A file too large, passed a piece at a time and never held whole."""
+    for start in range(0, size, _Output.PIECE):
+        if output.take(min(_Output.PIECE, size - start)) is None:
+            return None
+    return Unread.of(size)

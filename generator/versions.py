@@ -24,8 +24,8 @@ from .command import to_type
 from .config import setting_line, settings_with_problems
 from .corrections import (
     CORRECTIONS_FILE,
+    CorrectedDates,
     commit_lines,
-    corrected_dates,
     in_force_before,
     read_corrections,
 )
@@ -150,9 +150,10 @@ def read_versions(folder: Path, history: History | None) -> Versions:
     marked = editorial_commits(folder)
     reader = Reader(folder, history)
     corrections, unread = read_corrections(folder)
-    days, errors = corrected_dates(history.revisions, reader.day, corrections)
+    dates = CorrectedDates(corrections, reader.day)
+    revised = [reader.revised(revision, dates.of(revision)) for revision in history.revisions]
+    errors = dates.problems()
     errors += in_force_before(corrections, history.revisions, _corrections_text(history))
-    revised = [reader.revised(revision, days[revision.commit]) for revision in history.revisions]
     raise_all([*unread, *errors, *revised[-1].errors])  # what is published now must read
     walk = _Walk(revised, marked)
     raise_all(walk.errors)
