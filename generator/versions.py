@@ -269,10 +269,8 @@ class _Walk:
     ) -> None:
         """The translated sections whose source changed later than they did. Editorial source
         edits do not count: they change no meaning to follow."""
-        at: dict = {}
-        for base in bases:
-            for part, when in self.changed_at[base.revision.commit].items():
-                at[part] = max(at.get(part, -1), when)
+        ats = [self.changed_at[base.revision.commit] for base in bases]
+        at = dict(ats[0]) if len(ats) == 1 else _latest(ats)  # most commits: one parent
         source = r.statement.settings.source_language
         for lang, part in changed:
             if lang != source or not bases or not editorial:
@@ -315,6 +313,15 @@ class _Walk:
             for day in lost
         ]
         return tuple(notes)
+
+
+def _latest(ats: list[dict]) -> dict:
+    """Per part, the latest change any of a merge's bases had seen."""
+    at: dict = {}
+    for before in ats:
+        for part, when in before.items():
+            at[part] = max(at.get(part, -1), when)
+    return at
 
 
 def _gone(gone_at: dict[str, frozenset[date]], bases: list[Revised]) -> frozenset[date]:
@@ -408,9 +415,12 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
     none of them said is new."""
     if not bases:
         return sorted(r.says)
-    if len(bases) == 1:  # most commits: one parent
-        said = bases[0].says
-        return sorted(k for k in said.keys() | r.says.keys() if said.get(k) != r.says.get(k))
+    if len(bases) == 1:  # most commits: one parent; each key looked up once, not merged first
+        said, says = bases[0].says, r.says
+        new = [k for k, value in says.items() if said.get(k) != value]
+        return sorted(
+            [*new, *(k for k, value in said.items() if value is not None and k not in says)]
+        )
     keys = set(r.says).union(*(b.says for b in bases))
     return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
 
