@@ -104,6 +104,8 @@ class CorrectedDates:
     def of(self, revision: Revision) -> date | None:
         """The commit's date; every commit before it in the history's order was dated first."""
         day = self.day_of(revision)
+        if not self.corrections:  # most histories: no date was ever corrected
+            return day
         own = {c for c in self.corrections if revision.commit.startswith(c.commit)}
         self.met |= {c: day for c in own}
         inherited = frozenset().union(*(self.active.get(p, frozenset()) for p in revision.parents))

@@ -400,7 +400,7 @@ def shown(html: str) -> str:
 def published(statement: Statement) -> dict[tuple[str, str], object]:
     """Everything of a version its pages show: its sections as rendered, each language's title
     and order of sections, the facts and the publisher."""
-    parts: dict[tuple[str, str], object] = dict(said(statement))
+    parts: dict[tuple[str, str], object] = said(statement)  # a new dict, its own
     for translation in statement.translations:
         parts[(translation.lang, TITLE)] = translation.title
         parts[(translation.lang, ORDER)] = tuple(s.id for s in translation.sections)
