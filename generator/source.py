@@ -171,22 +171,39 @@ def _translation(
     facts = _facts(settings, lang, cache)
     md = _markdown()
     parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in stretches]
-    sections = [section for part in parts for section in part.sections]
+    sections, errors, anchors, targets, size, grown = [], [], [], [], 0, 0
+    for part in parts:  # one pass: a long history assembles thousands of texts
+        sections += part.sections
+        errors += part.errors
+        anchors += part.anchors
+        targets += part.targets
+        size, grown = size + part.size, max(grown, part.grown)
     first = parts[0]
     translation = Translation(
         lang, first.title or "", tuple(sections), path, first.intro, first.title_line
     )
-    errors = [error for part in parts for error in part.errors]
-    errors.extend(_duplicate_ids(sections, path))
+    errors += _text_problems(translation, anchors, targets, max(size, grown))
+    return translation, errors
+
+
+def _text_problems(
+    translation: Translation, anchors: list, targets: list, size: int
+) -> list[StatementError]:
+    """What is wrong with the text as a whole. Each check is skipped where it cannot find
+    anything (no id twice, no link, no sub-heading): most texts of a long history have none."""
+    sections, path, errors = translation.sections, translation.path, []
+    if len({section.id for section in sections}) < len(sections):
+        errors += _duplicate_ids(sections, path)
     if not sections:
         hint = "start each section with a heading such as ## Bewaartermijn {#retention}"
         errors.append(StatementError(path, None, "the text has no sections", hint))
-    errors.extend(_too_large(parts, path))
-    anchors = [anchor for part in parts for anchor in part.anchors]
-    targets = [target for part in parts for target in part.targets]
-    errors.extend(_clashing_targets(sections, targets, path))
-    errors.extend(_broken_anchors(translation, anchors, [t for t, _ in targets], path))
-    return translation, errors
+    if size > MAX_PAGE:  # what its sections show, or what its facts added to one of them
+        errors.append(_too_large(path))
+    if targets:
+        errors += _clashing_targets(sections, targets, path)
+    if anchors:
+        errors += _broken_anchors(translation, anchors, [t for t, _ in targets], path)
+    return errors
 
 
 READ_BEFORE: dict[Path, dict] = {}  # file -> its parts read in this process
@@ -332,13 +349,10 @@ def _facts(settings: Settings, lang: str, cache: dict) -> dict[str, str]:
     return facts
 
 
-def _too_large(parts: list[_Part], path: Path) -> list[StatementError]:
-    size = sum(part.size for part in parts)
-    if size <= MAX_PAGE and not any(p.grown > MAX_PAGE for p in parts):
-        return []
+def _too_large(path: Path) -> StatementError:
     message = f"the text makes a page of more than {MAX_PAGE:,} characters"
     hint = "a fact adds its whole length every time it is used: use a long fact less often, or shorten it"
-    return [StatementError(path, None, message, hint)]
+    return StatementError(path, None, message, hint)
 
 
 def _intro(body: list[Token], title: str | None, env: dict) -> Section:
@@ -781,6 +795,8 @@ def _mismatched_sections(
     order. A text whose sections are themselves in doubt (an id missing or used twice, a heading
     Markdown does not see) is left out: its own problem says it, and a comparison would only
     add problems that follow from it."""
+    if _alike(translations):  # most revisions: nothing to compare
+        return []
     unsound = {error.path for error in found if _about_sections(error.message)}
     sound = [t for t in translations if t.path not in unsound and _usable_ids(t)]
     source = next((t for t in sound if t.lang == source_lang), None)
@@ -790,6 +806,13 @@ def _mismatched_sections(
     return [
         error for t in compared for error in [*_compared_intro(source, t), *_compared(source, t)]
     ]
+
+
+def _alike(translations: list[Translation]) -> bool:
+    """Every text has the same sections, by id, in the same order, and an introduction if any
+    has one."""
+    shapes = {(t.intro is None, tuple(s.id for s in t.sections)) for t in translations}
+    return len(shapes) <= 1
 
 
 def _about_sections(message: str) -> bool:
