@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -417,6 +419,9 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
         return sorted(r.says)
     if len(bases) == 1:  # most commits: one parent; each key looked up once, not merged first
         said, says = bases[0].says, r.says
+        keys = list(says)
+        if keys == list(said):  # the same parts in the same order: compared side by side
+            return sorted(itertools.compress(keys, map(operator.ne, said.values(), says.values())))
         new = [k for k, value in says.items() if said.get(k) != value]
         return sorted(
             [*new, *(k for k, value in said.items() if value is not None and k not in says)]
@@ -437,14 +442,19 @@ def _commit(r: Revised, changing: dict[str, tuple]) -> Commit:
 
 
 def _stale_in(r: Revised, at: dict) -> frozenset[tuple[str, str]]:
-    source = r.statement.settings.source_language
-    return frozenset(
-        (lang, sid)
-        for translation in r.statement.translations
-        if (lang := translation.lang) != source
-        for sid in (s.id for s in translation.parts)
-        if at.get((source, sid), -1) > at.get((lang, sid), -1)
-    )
+    """The translated parts whose source part changed later than they did (at: each part's
+    last change), looked up side by side: a long history asks this of every commit."""
+    source, stale = r.statement.settings.source_language, []
+    for translation in r.statement.translations:
+        if (lang := translation.lang) == source:
+            continue
+        ids = [section.id for section in translation.parts]
+        source_at = map(at.get, [(source, sid) for sid in ids], itertools.repeat(-1))
+        own_at = map(at.get, [(lang, sid) for sid in ids], itertools.repeat(-1))
+        stale += [
+            (lang, sid) for sid in itertools.compress(ids, map(operator.gt, source_at, own_at))
+        ]
+    return frozenset(stale)
 
 
 def _is_editorial(revision: Revision, marked: tuple[str, ...]) -> bool:
