@@ -13,8 +13,10 @@ import contextlib
 import dataclasses
 import fcntl
 import functools
+import itertools
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -156,14 +158,14 @@ def _revisions(repo: Repository, folder: str) -> tuple[Revision, ...]:
     branch is as published as one committed on the first-parent line: `git pull` makes such
     merges, and reading the first parents only would drop the versions of the other side.
     Each commit's diff is against its first parent, whose state is known by then."""
-    log = repo.run(
-        "log", "--full-history", "--topo-order", "--reverse", "--parents",
+    records = _log_records(
+        repo.top, "log", "--full-history", "--topo-order", "--reverse", "--parents",
         "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
         f"--format={LOG_FORMAT}", "--", folder,
     )  # fmt: skip
     states: dict[str, dict[str, tuple[str, str]]] = {}
     revisions = []
-    for record in log.split(RECORD)[1:]:
+    for record in itertools.islice(records, 1, None):  # what comes before the first: nothing
         header, _, raw = record.partition("\n")
         commit, parents, committed, editorial, backdated, withdrawn = header.split(FIELD)
         parents = tuple(parents.split())
@@ -173,6 +175,26 @@ def _revisions(repo: Repository, folder: str) -> tuple[Revision, ...]:
         trailers = (_first(editorial), committed, _first(backdated), _first(withdrawn))
         revisions.append(_revision(commit, trailers, state, known))
     return tuple(revisions)
+
+
+def _log_records(where: Path, *args: str) -> Iterator[str]:
+    """What `git log` writes, cut at RECORD, each piece as soon as git has written it: git
+    works out the diffs of the commits still to come while this process reads the first."""
+    command = ["git", *args]
+    with tempfile.TemporaryFile() as said:  # git's stderr: never a pipe that could fill
+        git_process = subprocess.Popen(command, cwd=where, stdout=subprocess.PIPE, stderr=said)
+        try:
+            pending = b""
+            while chunk := git_process.stdout.read1(1 << 16):
+                *done, pending = (pending + chunk).split(RECORD.encode())
+                yield from (record.decode("utf-8", "replace") for record in done)
+            yield pending.decode("utf-8", "replace")
+        finally:
+            git_process.stdout.close()
+            git_process.wait()
+        if git_process.returncode:
+            said.seek(0)
+            raise GitFailed(command, said.read())
 
 
 def _first(trailers: str) -> str:
