@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from harness import Run, fmt_s, log, pdf_counts, repeat, run
+from harness import Run, fmt_s, interleave, log, pdf_counts, repeat, run
 from profiles import top_of_profile
 from project import (
     BENCH,
@@ -27,18 +27,18 @@ def measure_history(work: Path, commits: int, runs: dict, profile: bool) -> dict
     results: dict = {"make": time.perf_counter() - start}
     log(f"  made with git fast-import in {fmt_s(results['make'])}")
     env = project_env()
-    n = runs["read"]
-    results["git_log"] = repeat(
-        "git log -p --first-parent -- statement/",
-        n,
-        lambda: run(["git", "log", "-p", "--first-parent", "--", "statement/"], cwd=root),
-    )
-    results["read"] = repeat(
-        "read_history + versions_of (no cache; subprocess wall)",
-        n,
-        lambda: run([PYTHON, BENCH / "read_history.py", root], env=env),
-        after=lambda _i, r: r.json(),
-    )
+    # side by side, round after round: the ratio meets the same load from the rest of the machine
+    log_p = ["git", "log", "-p", "--first-parent", "--", "statement/"]
+    results |= interleave(
+        [
+            ("git_log", "git log -p --first-parent -- statement/",
+             lambda: run(log_p, cwd=root), None, None),
+            ("read", "read_history + versions_of (no cache; subprocess wall)",
+             lambda: run([PYTHON, BENCH / "read_history.py", root], env=env), None,
+             lambda _i, r: r.json()),
+        ],
+        runs["read"],
+    )  # fmt: skip
     out, cache = work / f"history-{commits}-site", work / f"history-{commits}-cache"
     results["nopdf"] = repeat(
         "build without PDFs (--no-pdf)",
