@@ -112,31 +112,36 @@ def _stretches(data: bytes, path: Path, cache: dict) -> list[tuple[int, str]]:
     decode, is decoded whole, so that a problem is said on its line in the file."""
     if data.startswith(codecs.BOM_UTF8):
         return _chunks(decode(data, path))
-    stretches, line, before = [], 0, 0
-    for start in [*_heading_starts(data), len(data)]:
-        piece = data[before:start] if start < len(data) else data[before:] + b"\n"
-        if (text := _decoded(piece, cache)) is None:
+    # The stretches' bytes, each with its line end, cut and put together again in C; each
+    # stretch's text and count of lines come from the cache when any commit had it before.
+    first, *rest = HEADING_START.split(data)  # each heading loses its "\n##"
+    pieces = [first + b"\n", *map(b"##%b\n".__mod__, rest)]  # the last gets the end's line end
+    found = list(map(cache.get, pieces))
+    if None in found:
+        found = [
+            known or _decoded(piece, cache) for known, piece in zip(found, pieces, strict=True)
+        ]
+        if None in found:
             return _chunks(decode(data, path))
-        stretches.append((line, text))
-        line, before = line + data.count(b"\n", before, start), start
-    return stretches
+    texts, lines = zip(*found, strict=True)
+    return list(zip(itertools.accumulate(lines[:-1], initial=0), texts, strict=True))
 
 
-def _decoded(piece: bytes, cache: dict) -> str | None:
-    """A stretch of UTF-8 as text; None if it is not UTF-8, holds an unprintable character, or
-    has what makes a text be cut otherwise. None of those marks can span two stretches (each
-    starts at `##`), so that a text none of whose stretches has one has none."""
-    if (text := cache.get(piece)) is None:  # the only keys of the cache that are bytes
-        if any(mark in piece for mark in CUT_OTHERWISE):
-            return None
-        try:
-            text = piece.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if may_be_unprintable(piece) and unprintable(text):
-            return None
-        cache[piece] = text
-    return text
+def _decoded(piece: bytes, cache: dict) -> tuple[str, int] | None:
+    """A stretch of UTF-8 as text, and its count of line ends; None if it is not UTF-8, holds an
+    unprintable character, or has what makes a text be cut otherwise. None of those marks can
+    span two stretches (each starts at `##`), so that a text none of whose stretches has one
+    has none. Kept in the cache under its bytes, the only keys of the cache that are bytes."""
+    if any(mark in piece for mark in CUT_OTHERWISE):
+        return None
+    try:
+        text = piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if may_be_unprintable(piece) and unprintable(text):
+        return None
+    cache[piece] = (text, piece.count(b"\n"))
+    return cache[piece]
 
 
 def _named(translation: Translation, path: Path) -> Translation:
@@ -268,14 +273,6 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return [
         (start, "\n".join(lines[start:end]) + "\n") for start, end in zip(starts, ends, strict=True)
     ]
-
-
-def _heading_starts(data: bytes) -> list[int]:
-    """Where the `##` headings after the first line start, in bytes without fenced code: found
-    by a pattern that starts with its line end, which the regular expression engine looks for
-    as fast as bytes.find (a walk line by line, or a pattern tried at every character, was most
-    of the time it took to read a long history's thousands of texts)."""
-    return [found.start() + 1 for found in HEADING_START.finditer(data)]
 
 
 def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
