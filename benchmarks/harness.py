@@ -227,7 +227,8 @@ def fmt_stats(stats: dict) -> str:
 
 
 def fmt_mb(size: int) -> str:
-    return f"{size / MB:.0f} MB"
+    """A size; 0 is a process tree that ended before TreeSampler's first sample."""
+    return f"{size / MB:.0f} MB" if size else "– (ended within 50 ms: not sampled)"
 
 
 def pdf_counts(text: str) -> tuple[int, int]:
