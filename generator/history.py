@@ -267,11 +267,11 @@ def _contents(repo: Repository, revisions: tuple[Revision, ...], root: Path) -> 
 
 
 class Blobs(Mapping[str, bytes]):
-    """The bytes of the blobs, from one `git cat-file --batch` started with the history's read:
-    git unpacks the next blobs into a pipe of a megabyte on one core while the reader parses this
-    one on the other (git's unpacking was most of a long history's read). They are read in the
-    reader's own thread, when it asks for one: a thread that read them beside it took Python's
-    lock from it at every read and made it a third slower. A file too large is never held in
+    """The bytes of the blobs, from one `git cat-file --batch` started when the first is asked
+    for: git unpacks the next blobs into a pipe of a megabyte on one core while the reader parses
+    this one on the other (git's unpacking was most of a long history's read). They are read in
+    the reader's own thread, when it asks for one: a thread that read them beside it took
+    Python's lock from it at every read and made it a third slower. A file too large is never held in
     memory; a blob git cannot give raises the StatementError that says so, which no reader may
     take for a commit that does not render."""
 
@@ -329,9 +329,8 @@ def _feed(stdin, blobs: list[str]) -> None:
 
 
 class _Output:
-    """git's output, read a megabyte at a time into one buffer used again and again: each read
-    lets this thread take Python's lock again from the reader's, and a new megabyte for each read
-    cost as much in page faults as the reading."""
+    """git's output, read a megabyte at a time into one buffer used again and again: a new
+    megabyte for each read cost as much in page faults as the reading."""
 
     PIECE = 1 << 20
 

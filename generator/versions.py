@@ -417,15 +417,10 @@ def _changed(bases: list[Revised], r: Revised) -> list[tuple[str, str]]:
     none of them said is new."""
     if not bases:
         return sorted(r.says)
-    if len(bases) == 1:  # most commits: one parent; each key looked up once, not merged first
-        said, says = bases[0].says, r.says
-        keys = list(says)
-        if keys == list(said):  # the same parts in the same order: compared side by side
-            return sorted(itertools.compress(keys, map(operator.ne, said.values(), says.values())))
-        new = [k for k, value in says.items() if said.get(k) != value]
-        return sorted(
-            [*new, *(k for k, value in said.items() if value is not None and k not in says)]
-        )
+    order = list(r.says)
+    if len(bases) == 1 and order == list(bases[0].says):  # most commits: one parent, same parts
+        said, says = bases[0].says.values(), r.says.values()  # compared side by side
+        return sorted(itertools.compress(order, map(operator.ne, said, says)))
     keys = set(r.says).union(*(b.says for b in bases))
     return sorted(k for k in keys if all(b.says.get(k) != r.says.get(k) for b in bases))
 
