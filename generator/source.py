@@ -94,8 +94,7 @@ def _translation_in(
     name = f"{lang}.md"
     data, path = source.data(name, f"the {lang} text {name}"), source.path(name)
     # the bytes' digest, not the text: a cache over a long history would keep every text
-    key = (source.digest(name, data), lang, settings.facts, settings.publishers)
-    key += (settings.effective, settings.languages)
+    key = (source.digest(name, data), lang, _settings_read(settings, cache))
     if key in cache:  # read in another commit, it is named as this commit's file
         return _named(cache[key], path)
     translation, problems = _translation(_stretches(data, path, cache), path, lang, settings, cache)
@@ -175,7 +174,8 @@ def _translation(
     cache = _read_before(path) if cache is None else cache
     facts = _facts(settings, lang, cache)
     md = _markdown()
-    parts = [_part(md, chunk, offset, path, facts, cache) for offset, chunk in stretches]
+    known = cache.setdefault(("parts read", id(facts)), {})  # stretch -> (its line, its part)
+    parts = [_part(md, chunk, offset, path, facts, cache, known) for offset, chunk in stretches]
     sections, errors, anchors, targets, size, grown = [], [], [], [], 0, 0
     for part in parts:  # one pass: a long history assembles thousands of texts
         sections += part.sections
@@ -275,13 +275,19 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def _part(md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict) -> _Part:
-    # the same stretch with the very same facts (_facts keeps one dict per settings, in this
-    # cache, so its id is not reused while the cache lives): most of a long history's stretches
-    quick = (chunk, offset, id(facts))
-    if (found := cache.get(quick)) is None:
-        found = _part_with(md, chunk, offset, path, facts, cache)
-        cache.update({} if found.errors else {quick: found})
+def _part(
+    md: MarkdownIt, chunk: str, offset: int, path: Path, facts: dict, cache: dict, known: dict
+) -> _Part:
+    """The stretch read. `known` holds the stretches read before with the very same facts
+    (_facts keeps one dict per settings in the cache, so that its id is not reused while the
+    cache lives), each where it stood last: most of a long history's stretches, found by the
+    stretch alone, whose hash Python keeps."""
+    hit = known.get(chunk)
+    if hit is not None and hit[0] == offset:
+        return hit[1]
+    found = _part_with(md, chunk, offset, path, facts, cache)
+    if not found.errors:
+        known[chunk] = (offset, found)
     return found
 
 
@@ -332,18 +338,26 @@ def _read_part(md: MarkdownIt, chunk: str, first: bool, path: Path, facts: dict)
 def _facts(settings: Settings, lang: str, cache: dict) -> dict[str, str]:
     """What {{…}} stands for in the language's text, worked out once for each settings' facts:
     the commits of a long history mostly share them. The dict is only read, never changed."""
-    key = (
-        "facts",
-        lang,
-        settings.facts,
-        settings.publishers,
-        settings.effective,
-        settings.languages,
-    )
+    key = ("facts", lang, _settings_read(settings, cache))
     if (facts := cache.get(key)) is None:
         effective = dates.long_date(settings.effective, _locale(settings, lang))
         facts = cache[key] = settings.facts_in(lang) | {"effective": effective}
     return facts
+
+
+def _settings_read(settings: Settings, cache: dict) -> int:
+    """A number for what of the settings a text is read with (its facts, publisher, date and
+    languages): the same for the same, worked out once for each settings read. Hashing those
+    again for every text of a long history cost more than reading what changed in it."""
+    pinned = cache.get(("settings read", id(settings)))  # the settings are kept: no id reused
+    if pinned is None or pinned[0] is not settings:
+        numbers = cache.setdefault("settings numbers", {})
+        value = (settings.facts, settings.publishers, settings.effective, settings.languages)
+        pinned = cache[("settings read", id(settings))] = (
+            settings,
+            numbers.setdefault(value, len(numbers)),
+        )
+    return pinned[1]
 
 
 def _too_large(path: Path) -> StatementError:
